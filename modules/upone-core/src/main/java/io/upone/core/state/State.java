@@ -1,0 +1,295 @@
+package io.upone.core.state;
+
+import com.google.protobuf.CodedOutputStream;
+import io.upone.core.Problem;
+import io.upone.core.proto.AppCreated;
+import io.upone.core.proto.AppDeleted;
+import io.upone.core.proto.AppScaled;
+import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.AppUpdated;
+import io.upone.core.proto.Event;
+import io.upone.core.proto.FrameworkRegistered;
+import io.upone.core.proto.Proposal;
+import io.upone.core.proto.StateSnapshot;
+import io.upone.core.proto.TaskLaunched;
+import io.upone.core.proto.TaskRecord;
+import io.upone.core.proto.TaskState;
+import io.upone.core.proto.TaskStatusChanged;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The projection of the event log: apps, live tasks and the framework id. One writer (the log's
+ * apply thread) and many readers: maps are concurrent and their values immutable.
+ *
+ * <p>Pure and deterministic: no clock, no randomness, no I/O. Times and ids travel inside events.
+ * Applying the same events in the same order always yields the same {@link #hash()}.
+ */
+public final class State {
+  private final ConcurrentHashMap<String, AppSpec> apps = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Task> tasks = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Task>> tasksByApp = new ConcurrentHashMap<>();
+  /** Agent ids and hostnames repeat across thousands of tasks; keep one copy of each. */
+  private final Map<String, String> pool = new HashMap<>();
+  private volatile String frameworkId = "";
+  private volatile String frameworkMaster = "";
+  private volatile long lastEventIndex;
+  private volatile long lastEntryIndex;
+  private volatile long lastTerm;
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  public Optional<AppSpec> app(String id) {
+    return Optional.ofNullable(apps.get(id));
+  }
+
+  public Collection<AppSpec> apps() {
+    return apps.values();
+  }
+
+  public int appCount() {
+    return apps.size();
+  }
+
+  public Optional<Task> task(String id) {
+    return Optional.ofNullable(tasks.get(id));
+  }
+
+  public Collection<Task> tasks() {
+    return tasks.values();
+  }
+
+  public int taskCount() {
+    return tasks.size();
+  }
+
+  public Collection<Task> tasksOf(String appId) {
+    Map<String, Task> m = tasksByApp.get(appId);
+    return m == null ? List.of() : m.values();
+  }
+
+  public String frameworkId() {
+    return frameworkId;
+  }
+
+  public String frameworkMaster() {
+    return frameworkMaster;
+  }
+
+  public long lastEventIndex() {
+    return lastEventIndex;
+  }
+
+  public long lastEntryIndex() {
+    return lastEntryIndex;
+  }
+
+  public long lastTerm() {
+    return lastTerm;
+  }
+
+  // ---- writes (the log's apply thread only) --------------------------------------------------
+
+  /**
+   * Applies one proposal all or nothing. Every event is checked against the state as it was
+   * before the proposal; if any check fails nothing changes and the refusal is thrown. On
+   * success the events are returned as committed: index, term and entry index filled in.
+   */
+  public List<Event> applyProposal(Proposal p, long entryIndex, long term) {
+    Set<String> touchedApps = new HashSet<>();
+    for (Event e : p.getEventsList()) {
+      String app = appIdOf(e);
+      if (app != null && !touchedApps.add(app)) {
+        throw Problem.conflict("proposal_invalid", "one proposal may change app " + app + " only once").asFailure();
+      }
+      check(e).ifPresent(pr -> {
+        throw pr.asFailure();
+      });
+    }
+    List<Event> committed = new ArrayList<>(p.getEventsCount());
+    for (Event e : p.getEventsList()) {
+      Event c = e.toBuilder().setIndex(lastEventIndex + 1).setTerm(term).setEntryIndex(entryIndex).build();
+      apply(c);
+      committed.add(c);
+    }
+    lastEntryIndex = entryIndex;
+    lastTerm = term;
+    return committed;
+  }
+
+  /** Marks a log entry as applied even if all of its proposals were refused. */
+  public void entryApplied(long entryIndex, long term) {
+    lastEntryIndex = entryIndex;
+    lastTerm = term;
+  }
+
+  /** Why the event cannot be applied to the current state, if it cannot. */
+  public Optional<Problem> check(Event e) {
+    return switch (e.getPayloadCase()) {
+      case APP_CREATED -> apps.containsKey(e.getAppCreated().getSpec().getId())
+          ? Optional.of(Problem.conflict("app_exists", "app " + e.getAppCreated().getSpec().getId() + " already exists", "id"))
+          : Optional.empty();
+      case APP_UPDATED -> expectVersion(e.getAppUpdated().getSpec().getId(), e.getAppUpdated().getPreviousVersion());
+      case APP_SCALED -> expectVersion(e.getAppScaled().getAppId(), e.getAppScaled().getPreviousVersion());
+      case APP_DELETED -> expectVersion(e.getAppDeleted().getAppId(), e.getAppDeleted().getPreviousVersion());
+      case PAYLOAD_NOT_SET -> Optional.of(Problem.conflict("event_empty", "event has no payload"));
+      default -> Optional.empty();
+    };
+  }
+
+  private Optional<Problem> expectVersion(String appId, long previous) {
+    AppSpec cur = apps.get(appId);
+    if (cur == null) return Optional.of(Problem.notFound("app_not_found", "app " + appId + " does not exist"));
+    if (cur.getVersion() != previous) {
+      return Optional.of(Problem.conflict("stale_version",
+          "app " + appId + " is at version " + cur.getVersion() + ", not " + previous, "version"));
+    }
+    return Optional.empty();
+  }
+
+  private static String appIdOf(Event e) {
+    return switch (e.getPayloadCase()) {
+      case APP_CREATED -> e.getAppCreated().getSpec().getId();
+      case APP_UPDATED -> e.getAppUpdated().getSpec().getId();
+      case APP_SCALED -> e.getAppScaled().getAppId();
+      case APP_DELETED -> e.getAppDeleted().getAppId();
+      default -> null;
+    };
+  }
+
+  /** Applies one already-checked, committed event. */
+  void apply(Event e) {
+    switch (e.getPayloadCase()) {
+      case APP_CREATED -> onAppCreated(e.getAppCreated());
+      case APP_UPDATED -> onAppUpdated(e.getAppUpdated());
+      case APP_SCALED -> onAppScaled(e.getAppScaled());
+      case APP_DELETED -> onAppDeleted(e.getAppDeleted());
+      case TASK_LAUNCHED -> onTaskLaunched(e.getTaskLaunched(), e.getTimestampMs());
+      case TASK_STATUS_CHANGED -> onTaskStatusChanged(e.getTaskStatusChanged(), e.getTimestampMs());
+      case FRAMEWORK_REGISTERED -> onFrameworkRegistered(e.getFrameworkRegistered());
+      default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
+    }
+    lastEventIndex = e.getIndex();
+  }
+
+  private void onAppCreated(AppCreated e) {
+    apps.put(e.getSpec().getId(), e.getSpec());
+  }
+
+  private void onAppUpdated(AppUpdated e) {
+    apps.put(e.getSpec().getId(), e.getSpec());
+  }
+
+  private void onAppScaled(AppScaled e) {
+    AppSpec cur = apps.get(e.getAppId());
+    apps.put(e.getAppId(), cur.toBuilder().setInstances(e.getInstances()).setVersion(e.getPreviousVersion() + 1).build());
+  }
+
+  private void onAppDeleted(AppDeleted e) {
+    // Its tasks stay until they are reported terminal: the lifecycle kills them.
+    apps.remove(e.getAppId());
+  }
+
+  private void onTaskLaunched(TaskLaunched e, long atMs) {
+    int[] ports = new int[e.getHostPortsCount()];
+    for (int i = 0; i < ports.length; i++) ports[i] = e.getHostPorts(i);
+    putTask(new Task(e.getTaskId(), intern(e.getAppId()), e.getAppVersion(), intern(e.getAgentId()),
+        intern(e.getHostname()), ports, TaskState.TASK_STAGING, "", 0, (byte) 0, atMs, atMs, 0));
+  }
+
+  private void onTaskStatusChanged(TaskStatusChanged e, long atMs) {
+    Task cur = tasks.get(e.getTaskId());
+    if (cur == null) return; // a late update for a task already gone: a fact, but nothing to change
+    if (Task.isTerminal(e.getState())) {
+      removeTask(cur);
+      return;
+    }
+    byte health = e.getHasHealth() ? (e.getHealthy() ? (byte) 1 : (byte) 2) : 0;
+    putTask(cur.withStatus(e.getState(), intern(e.getMessage()), e.getExitCode(), health, atMs));
+  }
+
+  private void onFrameworkRegistered(FrameworkRegistered e) {
+    frameworkId = e.getFrameworkId();
+    frameworkMaster = e.getMaster();
+  }
+
+  private void putTask(Task t) {
+    tasks.put(t.id(), t);
+    tasksByApp.computeIfAbsent(t.appId(), k -> new ConcurrentHashMap<>()).put(t.id(), t);
+  }
+
+  private void removeTask(Task t) {
+    tasks.remove(t.id());
+    tasksByApp.computeIfPresent(t.appId(), (k, m) -> {
+      m.remove(t.id());
+      return m.isEmpty() ? null : m;
+    });
+  }
+
+  private String intern(String s) {
+    if (s.isEmpty()) return "";
+    String have = pool.putIfAbsent(s, s);
+    return have == null ? s : have;
+  }
+
+  // ---- snapshots and hashing -----------------------------------------------------------------
+
+  /** A canonical copy: apps and tasks sorted by id, so equal states give equal bytes. */
+  public StateSnapshot snapshot() {
+    StateSnapshot.Builder b = StateSnapshot.newBuilder()
+        .setLastEventIndex(lastEventIndex).setLastEntryIndex(lastEntryIndex).setLastTerm(lastTerm)
+        .setFrameworkId(frameworkId).setFrameworkMaster(frameworkMaster);
+    apps.values().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(b::addApps);
+    tasks.values().stream().sorted(Comparator.comparing(Task::id)).forEach(t -> b.addTasks(t.toRecord()));
+    return b.build();
+  }
+
+  public static State restore(StateSnapshot s) {
+    State st = new State();
+    st.lastEventIndex = s.getLastEventIndex();
+    st.lastEntryIndex = s.getLastEntryIndex();
+    st.lastTerm = s.getLastTerm();
+    st.frameworkId = s.getFrameworkId();
+    st.frameworkMaster = s.getFrameworkMaster();
+    for (AppSpec a : s.getAppsList()) st.apps.put(a.getId(), a);
+    for (TaskRecord r : s.getTasksList()) {
+      int[] ports = new int[r.getHostPortsCount()];
+      for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);
+      byte health = r.getHasHealth() ? (r.getHealthy() ? (byte) 1 : (byte) 2) : 0;
+      st.putTask(new Task(r.getTaskId(), st.intern(r.getAppId()), r.getAppVersion(), st.intern(r.getAgentId()),
+          st.intern(r.getHostname()), ports, r.getState(), st.intern(r.getMessage()), r.getExitCode(), health,
+          r.getLaunchedAtMs(), r.getUpdatedAtMs(), r.getRunningAtMs()));
+    }
+    return st;
+  }
+
+  /**
+   * SHA-256 of the canonical snapshot, hex. Equal states, equal hashes. Where in the raft log the
+   * state was reached (entry index, term) is left out: a refused entry changes nothing.
+   */
+  public String hash() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      out.useDeterministicSerialization();
+      snapshot().toBuilder().clearLastEntryIndex().clearLastTerm().build().writeTo(out);
+      out.flush();
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.upone.eventlog;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.entity.Task;
+import io.upone.core.Problem;
+import io.upone.core.proto.Event;
+import io.upone.core.proto.LogEntry;
+import io.upone.core.proto.Proposal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Packs proposals from many callers into log entries: whatever queued up while the previous
+ * entries were replicating goes into the next one. Under load that gives large entries (cheap
+ * per event); when idle a lone proposal is sent at once (no added latency).
+ */
+final class Proposer {
+  private record Pending(Proposal proposal, CompletableFuture<List<Event>> future) {}
+
+  private final Node node;
+  private final int maxProposals;
+  private final int maxBytes;
+  private final Semaphore inFlight;
+  private final Supplier<Problem.Failure> notLeader;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  Proposer(Node node, int maxProposals, int maxBytes, int maxInFlight, Supplier<Problem.Failure> notLeader) {
+    this.node = node;
+    this.maxProposals = Math.max(1, maxProposals);
+    this.maxBytes = maxBytes;
+    this.inFlight = new Semaphore(maxInFlight);
+    this.notLeader = notLeader;
+    this.thread = new Thread(this::loop, "upone-proposer");
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  CompletableFuture<List<Event>> submit(Proposal p) {
+    CompletableFuture<List<Event>> f = new CompletableFuture<>();
+    if (!running) {
+      f.completeExceptionally(notLeader.get());
+      return f;
+    }
+    queue.add(new Pending(p, f));
+    return f;
+  }
+
+  private void loop() {
+    List<Pending> batch = new ArrayList<>();
+    while (running) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) continue;
+        inFlight.acquire();
+        batch.add(first);
+        queue.drainTo(batch, maxProposals - 1);
+        send(batch);
+        batch.clear();
+      } catch (InterruptedException e) {
+        break;
+      } catch (RuntimeException e) {
+        batch.forEach(p -> p.future().completeExceptionally(e));
+        batch.clear();
+      }
+    }
+    Pending p;
+    while ((p = queue.poll()) != null) p.future().completeExceptionally(notLeader.get());
+  }
+
+  /** Sends the batch as one entry, or several when it is over the byte limit. */
+  private void send(List<Pending> batch) throws InterruptedException {
+    LogEntry.Builder entry = LogEntry.newBuilder();
+    List<CompletableFuture<List<Event>>> futures = new ArrayList<>(batch.size());
+    int bytes = 0;
+    for (Pending p : batch) {
+      int size = p.proposal().getSerializedSize();
+      if (!futures.isEmpty() && bytes + size > maxBytes) {
+        apply(entry, futures);
+        entry = LogEntry.newBuilder();
+        futures = new ArrayList<>();
+        bytes = 0;
+        inFlight.acquire();
+      }
+      entry.addProposals(p.proposal());
+      futures.add(p.future());
+      bytes += size;
+    }
+    apply(entry, futures);
+  }
+
+  private void apply(LogEntry.Builder entry, List<CompletableFuture<List<Event>>> futures) {
+    byte[] data = entry.build().toByteArray();
+    node.apply(new Task(ByteBuffer.wrap(data), new BatchClosure(futures, inFlight::release)));
+  }
+
+  void stop() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.upone.eventlog;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How one member of the raft group runs.
+ *
+ * @param self                 this member's raft endpoint, {@code host:port}
+ * @param peers                all members' endpoints (including self); a single entry = one-node group
+ * @param maxBatchProposals    proposals packed into one log entry at most (1 = one per entry)
+ * @param snapshotEveryEntries take a snapshot of the projection after this many applied entries (0 = never)
+ * @param sync                 fsync the log on every write (turn off only in benchmarks that say so)
+ */
+public record RaftConfig(String groupId, Path dataDir, String self, List<String> peers, int electionTimeoutMs,
+                         int maxBatchProposals, int maxBatchBytes, long snapshotEveryEntries, int maxInFlight,
+                         boolean sync) {
+
+  public static RaftConfig single(Path dataDir, String self) {
+    return new RaftConfig("upone", dataDir, self, List.of(self), 1000, 4096, 4 << 20, 10_000, 256, true);
+  }
+
+  public RaftConfig withPeers(List<String> newPeers) {
+    return new RaftConfig(groupId, dataDir, self, List.copyOf(newPeers), electionTimeoutMs, maxBatchProposals,
+        maxBatchBytes, snapshotEveryEntries, maxInFlight, sync);
+  }
+
+  public RaftConfig withBatch(int proposals) {
+    return new RaftConfig(groupId, dataDir, self, peers, electionTimeoutMs, proposals, maxBatchBytes,
+        snapshotEveryEntries, maxInFlight, sync);
+  }
+
+  public RaftConfig withSnapshotEvery(long entries) {
+    return new RaftConfig(groupId, dataDir, self, peers, electionTimeoutMs, maxBatchProposals, maxBatchBytes,
+        entries, maxInFlight, sync);
+  }
+
+  public RaftConfig withElectionTimeout(int ms) {
+    return new RaftConfig(groupId, dataDir, self, peers, ms, maxBatchProposals, maxBatchBytes,
+        snapshotEveryEntries, maxInFlight, sync);
+  }
+}

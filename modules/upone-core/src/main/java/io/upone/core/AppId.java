@@ -8,6 +8,8 @@ public final class AppId {
   private static final Pattern SEGMENT =
       Pattern.compile("^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])$");
   public static final int MAX_LENGTH = 255;
+  /** Words the HTTP API uses after an app id ({@code /v1/apps/{id}/instances}); no segment may be one. */
+  public static final java.util.Set<String> RESERVED = java.util.Set.of("instances", "tasks", "placement", "versions", "restart");
 
   private AppId() {}
 
@@ -27,6 +29,7 @@ public final class AppId {
     for (String s : segments) {
       if (s.isEmpty()) return Optional.of("must not contain empty path segments ('//')");
       if (s.equals(".") || s.equals("..")) return Optional.of("must not contain '.' or '..' segments");
+      if (RESERVED.contains(s)) return Optional.of("segment '" + s + "' is reserved by the API; choose another name");
       if (!SEGMENT.matcher(s).matches()) {
         return Optional.of("segment '" + s + "' must be lowercase letters, digits, '-' and '.', "
             + "starting and ending with a letter or digit");

@@ -1,0 +1,86 @@
+package io.upone.server;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.upone.eventlog.RaftConfig;
+import io.upone.eventlog.RaftEventLog;
+import io.upone.server.config.Peer;
+import io.upone.server.config.ServerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Duration;
+
+/**
+ * One upone node: the event log member, the verticles, the HTTP API. {@link Main} starts one
+ * from the command line; tests start several in one JVM.
+ */
+public final class UponeServer {
+  private final ServerConfig config;
+  private final Vertx vertx;
+  private final RaftEventLog log;
+  private final HttpApiVerticle http;
+
+  private UponeServer(ServerConfig config, Vertx vertx, RaftEventLog log, HttpApiVerticle http) {
+    this.config = config;
+    this.vertx = vertx;
+    this.log = log;
+    this.http = http;
+  }
+
+  /** Starts the node; completes when the HTTP API listens (a leader may not be elected yet). */
+  public static Future<UponeServer> start(ServerConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
+        new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(registry)));
+    RaftConfig raft = new RaftConfig("upone", config.dataDir().resolve("raft"), config.self().raftEndpoint(),
+        config.peers().stream().map(Peer::raftEndpoint).toList(), config.electionTimeoutMs(),
+        config.maxBatchProposals(), 4 << 20, config.snapshotEveryEntries(), 256, true);
+    return vertx.executeBlocking(() -> RaftEventLog.start(raft))
+        .compose(log -> {
+          Gauge.builder("upone_apps", log, l -> l.state().appCount()).description("apps in the projection").register(registry);
+          Gauge.builder("upone_tasks", log, l -> l.state().taskCount()).description("live tasks in the projection").register(registry);
+          Gauge.builder("upone_last_event_index", log, l -> l.state().lastEventIndex()).register(registry);
+          Gauge.builder("upone_is_leader", log, l -> l.isLeader() ? 1 : 0).register(registry);
+          HttpApiVerticle http = new HttpApiVerticle(config, log, registry);
+          return vertx.deployVerticle(new EventPublisherVerticle(log, registry))
+              .compose(id -> vertx.deployVerticle(http))
+              .map(id -> new UponeServer(config, vertx, log, http))
+              .recover(t -> {
+                log.close();
+                return vertx.close().compose(v -> Future.failedFuture(t));
+              });
+        }, t -> vertx.close().compose(v -> Future.failedFuture(t)));
+  }
+
+  /** Waits until this node knows a leader and has applied what was committed. */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return log.awaitReady(timeout);
+  }
+
+  public RaftEventLog log() {
+    return log;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public String url() {
+    return "http://" + ("0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost()) + ":" + http.port();
+  }
+
+  /** Stops Vert.x (HTTP API and verticles first), then this log member. */
+  public Future<Void> stop() {
+    return vertx.close().transform(ar -> {
+      log.close();
+      return Future.<Void>succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,82 @@
+package io.upone.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Merges settings from a properties file, {@code UPONE_*} environment variables and flags into
+ * a {@link ServerConfig}. Keys are the flag names without dashes: {@code data-dir} in the file,
+ * {@code UPONE_DATA_DIR} in the environment, {@code --data-dir} on the command line.
+ */
+public final class ConfigSources {
+  public static final List<String> KEYS = List.of("data-dir", "http-host", "http-port", "raft", "peers",
+      "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes");
+
+  private ConfigSources() {}
+
+  public static ServerConfig resolve(Path file, Map<String, String> env, Map<String, String> flags) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("data-dir", "data/node1");
+    v.put("http-host", "127.0.0.1");
+    v.put("http-port", "8080");
+    v.put("raft", "127.0.0.1:7070");
+    v.put("snapshot-every", "10000");
+    v.put("max-batch", "4096");
+    v.put("election-timeout-ms", "1000");
+    v.put("max-body-bytes", String.valueOf(ServerConfig.DEFAULT_MAX_BODY));
+    if (file != null) v.putAll(fromFile(file));
+    for (String k : KEYS) {
+      String e = env.get("UPONE_" + k.toUpperCase().replace('-', '_'));
+      if (e != null && !e.isBlank()) v.put(k, e.trim());
+    }
+    flags.forEach((k, val) -> {
+      if (val != null) v.put(k, val);
+    });
+
+    int httpPort = intOf(v, "http-port");
+    String raft = v.get("raft");
+    String host = raft.contains(":") ? raft.substring(0, raft.lastIndexOf(':')) : raft;
+    Peer self = new Peer(raft, "http://" + host + ":" + httpPort);
+    List<Peer> peers = new ArrayList<>();
+    String peerList = v.get("peers");
+    if (peerList == null || peerList.isBlank()) {
+      peers.add(self);
+    } else {
+      for (String p : peerList.split(",")) if (!p.isBlank()) peers.add(Peer.parse(p));
+      self = peers.stream().filter(p -> p.raftEndpoint().equals(raft)).findFirst().orElseThrow(() ->
+          new IllegalArgumentException("--peers must include this node's --raft endpoint " + raft));
+    }
+    return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
+        intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"));
+  }
+
+  private static Map<String, String> fromFile(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String k : p.stringPropertyNames()) {
+      if (!KEYS.contains(k)) throw new IllegalArgumentException("config file " + file + ": unknown key '" + k + "'; known: " + KEYS);
+      out.put(k, p.getProperty(k).trim());
+    }
+    return out;
+  }
+
+  private static int intOf(Map<String, String> v, String k) {
+    try {
+      return Integer.parseInt(v.get(k));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(k + " must be an integer, got '" + v.get(k) + "'");
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.upone.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything one upone node needs to start. Built by {@link ConfigSources} from a file, the
+ * environment and flags (flags win over env, env over the file).
+ *
+ * @param self  this node's raft endpoint and HTTP URL
+ * @param peers all members of the raft group, self included (one entry = single-node group)
+ */
+public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers,
+                           long snapshotEveryEntries, int maxBatchProposals, int electionTimeoutMs,
+                           long maxBodyBytes) {
+
+  public static final long DEFAULT_MAX_BODY = 1 << 20;
+
+  public ServerConfig {
+    peers = List.copyOf(peers);
+    if (peers.stream().noneMatch(p -> p.raftEndpoint().equals(self.raftEndpoint()))) {
+      throw new IllegalArgumentException("peers " + peers.stream().map(Peer::raftEndpoint).toList()
+          + " do not include this node's raft endpoint " + self.raftEndpoint());
+    }
+  }
+
+  /** A single-node configuration on loopback. */
+  public static ServerConfig single(Path dataDir, int httpPort, int raftPort) {
+    Peer self = new Peer("127.0.0.1:" + raftPort, "http://127.0.0.1:" + httpPort);
+    return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 10_000, 4096, 1000, DEFAULT_MAX_BODY);
+  }
+
+  public ServerConfig withPeers(Peer newSelf, List<Peer> newPeers) {
+    return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEntries, maxBatchProposals,
+        electionTimeoutMs, maxBodyBytes);
+  }
+
+  public String httpUrlOf(String raftEndpoint) {
+    return peers.stream().filter(p -> p.raftEndpoint().equals(raftEndpoint)).map(Peer::httpUrl).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,35 @@
+# upone — the README's commands. Everything runs from a fresh clone with JDK 17 and Maven.
+MVN ?= mvn -B
+JAR := modules/upone-server/target/upone.jar
+JAVA_OPTS ?= -Xmx1g -Dcom.google.protobuf.use_unsafe_pre22_gencode
+
+.PHONY: all jar run test bench cluster cluster-stop clean
+
+all: jar
+
+## jar: build the fat jar (modules/upone-server/target/upone.jar)
+jar:
+	$(MVN) -q install -DskipTests
+
+## run: build, then start one node in the foreground (Ctrl-C stops it); prints the API URL
+run: jar
+	JAVA_OPTS="$(JAVA_OPTS)" scripts/run-local.sh
+
+## test: every module's tests (real raft groups on loopback, real HTTP servers)
+test:
+	$(MVN) verify
+
+## bench: benchmarks that print figures and their ratio to a baseline measured in the same run
+bench: jar
+	scripts/bench-eventlog.sh
+
+## cluster: three nodes on loopback in the background (logs and data under run/); cluster-stop ends them
+cluster: jar
+	scripts/cluster.sh start
+
+cluster-stop:
+	scripts/cluster.sh stop
+
+clean:
+	$(MVN) -q clean
+	rm -rf run data

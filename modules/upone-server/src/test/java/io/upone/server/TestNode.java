@@ -1,0 +1,133 @@
+package io.upone.server;
+
+import io.upone.server.config.Peer;
+import io.upone.server.config.ServerConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** A real upone node on loopback for tests, and a plain JDK HTTP client to talk to it. */
+final class TestNode implements AutoCloseable {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  final ServerConfig config;
+  UponeServer server;
+
+  TestNode(ServerConfig config) {
+    this.config = config;
+  }
+
+  static TestNode single(Path dir) {
+    return new TestNode(ServerConfig.single(dir, freePort(), freePort()));
+  }
+
+  /** Three configs sharing one peer list. */
+  static List<ServerConfig> group(Path dir) {
+    int[] raft = {freePort(), freePort(), freePort()};
+    int[] http = {freePort(), freePort(), freePort()};
+    List<Peer> peers = List.of(
+        Peer.parse("127.0.0.1:" + raft[0] + "/" + http[0]),
+        Peer.parse("127.0.0.1:" + raft[1] + "/" + http[1]),
+        Peer.parse("127.0.0.1:" + raft[2] + "/" + http[2]));
+    return List.of(0, 1, 2).stream()
+        .map(i -> ServerConfig.single(dir.resolve("n" + i), http[i], raft[i]).withPeers(peers.get(i), peers))
+        .toList();
+  }
+
+  TestNode start() throws Exception {
+    server = UponeServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return this;
+  }
+
+  TestNode startReady() throws Exception {
+    start();
+    if (!server.awaitReady(Duration.ofSeconds(30))) throw new AssertionError("node did not become ready");
+    return this;
+  }
+
+  String url() {
+    return config.self().httpUrl();
+  }
+
+  Resp get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  Resp post(String path, String body) {
+    return send("POST", path, body, "application/json");
+  }
+
+  Resp put(String path, String body) {
+    return send("PUT", path, body, "application/json");
+  }
+
+  Resp delete(String path) {
+    return send("DELETE", path, null, null);
+  }
+
+  Resp send(String method, String path, String body, String contentType) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
+    if (contentType != null) b.header("Content-Type", contentType);
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Resp(r.statusCode(), r.body(), r);
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  long lastEventIndex() {
+    return server.log().state().lastEventIndex();
+  }
+
+  void stop() throws Exception {
+    if (server != null) {
+      server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      server = null;
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+  }
+
+  record Resp(int status, String body, HttpResponse<String> raw) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void await(String what, Duration timeout, BooleanSupplier cond) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      Thread.sleep(20);
+    }
+  }
+}

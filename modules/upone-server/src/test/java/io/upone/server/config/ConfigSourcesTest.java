@@ -1,0 +1,58 @@
+package io.upone.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigSourcesTest {
+  @TempDir Path dir;
+
+  @Test
+  void flagsWinOverEnvWhichWinsOverTheFile() throws Exception {
+    Path file = dir.resolve("upone.properties");
+    Files.writeString(file, "http-port=9001\ndata-dir=/from/file\nraft=127.0.0.1:7001\nsnapshot-every=5\n");
+    Map<String, String> env = Map.of("UPONE_HTTP_PORT", "9002", "UPONE_DATA_DIR", "/from/env");
+    Map<String, String> flags = new HashMap<>();
+    flags.put("http-port", "9003");
+    flags.put("data-dir", null); // a flag not given
+    ServerConfig c = ConfigSources.resolve(file, env, flags);
+    assertEquals(9003, c.httpPort());
+    assertEquals(Path.of("/from/env"), c.dataDir());
+    assertEquals(5, c.snapshotEveryEntries());
+    assertEquals("127.0.0.1:7001", c.self().raftEndpoint());
+    assertEquals("http://127.0.0.1:9003", c.self().httpUrl());
+    assertEquals(1, c.peers().size());
+  }
+
+  @Test
+  void peersNameRaftAndHttpOfEveryMember() {
+    ServerConfig c = ConfigSources.resolve(null, Map.of(), Map.of("raft", "127.0.0.1:7002",
+        "peers", "127.0.0.1:7001/8081,127.0.0.1:7002/8082,127.0.0.1:7003/8083"));
+    assertEquals(3, c.peers().size());
+    assertEquals("http://127.0.0.1:8082", c.self().httpUrl());
+    assertEquals("http://127.0.0.1:8083", c.httpUrlOf("127.0.0.1:7003"));
+  }
+
+  @Test
+  void badSettingsAreNamed() throws Exception {
+    IllegalArgumentException notInPeers = assertThrows(IllegalArgumentException.class, () -> ConfigSources.resolve(null,
+        Map.of(), Map.of("raft", "127.0.0.1:7009", "peers", "127.0.0.1:7001/8081")));
+    assertTrue(notInPeers.getMessage().contains("127.0.0.1:7009"));
+    IllegalArgumentException badPort = assertThrows(IllegalArgumentException.class,
+        () -> ConfigSources.resolve(null, Map.of("UPONE_HTTP_PORT", "eighty"), Map.of()));
+    assertTrue(badPort.getMessage().contains("http-port"));
+    Path file = dir.resolve("bad.properties");
+    Files.writeString(file, "htp-port=1\n");
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> ConfigSources.resolve(file, Map.of(), Map.of()));
+    assertTrue(unknown.getMessage().contains("htp-port"));
+    assertThrows(IllegalArgumentException.class, () -> Peer.parse("127.0.0.1:7001"));
+  }
+}

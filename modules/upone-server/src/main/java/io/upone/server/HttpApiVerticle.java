@@ -8,6 +8,9 @@ import io.upone.server.api.ClusterApi;
 import io.upone.server.api.EventStream;
 import io.upone.server.api.LeaderForwarder;
 import io.upone.server.api.Problems;
+import io.upone.server.api.AgentsApi;
+import io.upone.server.api.TasksApi;
+import io.upone.server.scheduler.TaskLifecycleVerticle;
 import io.upone.server.config.ServerConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
@@ -24,13 +27,16 @@ public final class HttpApiVerticle extends AbstractVerticle {
   private final ServerConfig config;
   private final EventLog log;
   private final PrometheusMeterRegistry registry;
+  private final TaskLifecycleVerticle lifecycle;
   private HttpServer server;
   private LeaderForwarder forwarder;
 
-  public HttpApiVerticle(ServerConfig config, EventLog log, PrometheusMeterRegistry registry) {
+  public HttpApiVerticle(ServerConfig config, EventLog log, PrometheusMeterRegistry registry,
+                         TaskLifecycleVerticle lifecycle) {
     this.config = config;
     this.log = log;
     this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -39,15 +45,23 @@ public final class HttpApiVerticle extends AbstractVerticle {
     AppsApi apps = new AppsApi(log, forwarder);
     ClusterApi cluster = new ClusterApi(log, config);
     EventStream events = new EventStream(vertx, log);
+    TasksApi tasks = new TasksApi(log, lifecycle, forwarder);
+    AgentsApi agents = new AgentsApi(log, lifecycle, forwarder);
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     r.post("/v1/apps").handler(apps::create);
     r.get("/v1/apps").handler(apps::list);
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)/instances$").handler(c -> apps.scale(c, c.pathParam("id")));
+    r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)/tasks$").handler(c -> tasks.ofApp(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)$").handler(c -> apps.get(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)$").handler(c -> apps.update(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.DELETE, "^/v1/apps/(?<id>.+)$").handler(c -> apps.delete(c, c.pathParam("id")));
+    r.get("/v1/tasks").handler(tasks::list);
+    r.delete("/v1/tasks/:id").handler(c -> tasks.kill(c, c.pathParam("id")));
+    r.get("/v1/agents").handler(agents::list);
+    r.post("/v1/agents/heartbeat").handler(agents::heartbeat);
+    r.post("/v1/agents/status").handler(agents::status);
     r.get("/v1/events").handler(events::handle);
     r.get("/v1/cluster").handler(cluster::cluster);
     r.get("/health").handler(cluster::health);

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar upone.jar <command>}: the one binary of upone. */
 @Command(name = "upone", mixinStandardHelpOptions = true, version = "upone 0.1.0",
     description = "A scheduler for long-running services and cron jobs.",
-    subcommands = {Main.Server.class})
+    subcommands = {Main.Server.class, Main.AgentCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -49,6 +49,12 @@ public final class Main implements Runnable {
     String snapshotEvery;
     @Option(names = "--max-batch", description = "proposals packed into one log entry at most (default 4096)")
     String maxBatch;
+    @Option(names = "--local-agent", description = "also run an agent in this process that offers this machine")
+    boolean localAgent;
+    @Option(names = "--local-agent-resources", description = "what the local agent offers, e.g. cpus:2;mem:2048;ports:[31000-32000] (default: this machine)")
+    String localAgentResources;
+    @Option(names = "--agent-timeout-ms", description = "an agent silent this long is lost, its tasks replaced (default 10000)")
+    String agentTimeoutMs;
 
     @Override
     public Integer call() throws Exception {
@@ -60,6 +66,9 @@ public final class Main implements Runnable {
       flags.put("peers", peers);
       flags.put("snapshot-every", snapshotEvery);
       flags.put("max-batch", maxBatch);
+      flags.put("local-agent", localAgent ? "true" : null);
+      flags.put("local-agent-resources", localAgentResources);
+      flags.put("agent-timeout-ms", agentTimeoutMs);
       ServerConfig cfg;
       try {
         cfg = ConfigSources.resolve(config, System.getenv(), flags);
@@ -86,11 +95,67 @@ public final class Main implements Runnable {
       }, "upone-shutdown"));
       String members = cfg.peers().size() == 1 ? "single node" : cfg.peers().size() + "-node group";
       System.out.println("upone: HTTP API on " + server.url() + " (" + members + ", data in " + cfg.dataDir() + ")");
+      if (server.localAgent() != null) {
+        System.out.println("upone: local agent " + server.localAgent().agentId() + " runs tasks as processes on this machine");
+      }
       if (server.awaitReady(Duration.ofSeconds(30))) {
         System.out.println("upone: ready at " + server.url() + " — try: curl " + server.url() + "/v1/cluster");
       } else {
         System.out.println("upone: waiting for a raft quorum (" + members + "); /health answers 503 until then");
       }
+      stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "agent", mixinStandardHelpOptions = true,
+      description = "Run an upone agent: offer this machine to the master and run tasks as processes.")
+  static final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--master", required = true, description = "master URL(s), comma-separated (the VIP, or every node)")
+    String master;
+    @Option(names = "--resources", description = "what to offer, e.g. cpus:4;mem:8192;disk:10000;ports:[31000-32000] (default: this machine)")
+    String resources;
+    @Option(names = "--attributes", description = "machine attributes for constraints, e.g. rack:a;zone:hz")
+    String attributes;
+    @Option(names = "--work-dir", defaultValue = "data/agent", description = "sandboxes and the agent id (default data/agent)")
+    Path workDir;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address the agent API binds (default 127.0.0.1)")
+    String host;
+    @Option(names = "--port", defaultValue = "5051", description = "agent API port (default 5051)")
+    int port;
+    @Option(names = "--hostname", description = "the name placement sees (default: this machine's hostname)")
+    String hostname;
+    @Option(names = "--heartbeat-ms", defaultValue = "1000")
+    long heartbeatMs;
+
+    @Override
+    public Integer call() throws Exception {
+      io.upone.agent.AgentConfig cfg;
+      try {
+        cfg = new io.upone.agent.AgentConfig(master,
+            resources == null ? io.upone.agent.LocalMachine.resources() : io.upone.core.driver.Resources.parse(resources),
+            io.upone.agent.AgentConfig.parseAttributes(attributes), workDir,
+            hostname == null ? io.upone.agent.LocalMachine.hostname() : hostname, host, port, heartbeatMs, 10L << 20);
+      } catch (IllegalArgumentException e) {
+        System.err.println("upone agent: " + e.getMessage());
+        return 2;
+      }
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, new io.upone.agent.exec.ProcessExecutor());
+      try {
+        vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("upone agent: cannot start: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+        vertx.close();
+        return 1;
+      }
+      System.out.println("upone agent " + agent.agentId() + " on " + agent.url() + " offering " + cfg.resources()
+          + " to " + master);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+        stopped.countDown();
+      }, "upone-agent-shutdown"));
       stopped.await();
       return 0;
     }

@@ -3,7 +3,13 @@ package io.upone.server;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.upone.agent.Agent;
+import io.upone.agent.AgentConfig;
+import io.upone.agent.LocalMachine;
+import io.upone.agent.exec.ProcessExecutor;
+import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
+import io.upone.server.scheduler.TaskLifecycleVerticle;
 import io.upone.eventlog.RaftEventLog;
 import io.upone.server.config.Peer;
 import io.upone.server.config.ServerConfig;
@@ -23,11 +29,31 @@ public final class UponeServer {
   private final RaftEventLog log;
   private final HttpApiVerticle http;
 
-  private UponeServer(ServerConfig config, Vertx vertx, RaftEventLog log, HttpApiVerticle http) {
+  private final Agent localAgent;
+
+  private UponeServer(ServerConfig config, Vertx vertx, RaftEventLog log, HttpApiVerticle http, Agent localAgent) {
     this.config = config;
     this.vertx = vertx;
     this.log = log;
     this.http = http;
+    this.localAgent = localAgent;
+  }
+
+  /** The embedded agent of `make run`: offers this machine, ends its tasks when the node stops. */
+  private static Future<Agent> deployLocalAgent(Vertx vertx, ServerConfig config, HttpApiVerticle http) {
+    ServerConfig.LocalAgent la = config.localAgent();
+    if (la == null) return Future.succeededFuture();
+    Resources res = la.resources() == null || la.resources().isBlank() ? LocalMachine.resources() : Resources.parse(la.resources());
+    String host = la.hostname() == null ? LocalMachine.hostname() : la.hostname();
+    AgentConfig ac = new AgentConfig("http://127.0.0.1:" + http.port(), res, AgentConfig.parseAttributes(la.attributes()),
+        config.dataDir().resolve("agent"), host, "127.0.0.1", 0, config.scheduler().heartbeatMs(), 10L << 20);
+    Agent agent = new Agent(ac, new ProcessExecutor()).killTasksOnStop(true);
+    return vertx.deployVerticle(agent).map(id -> agent);
+  }
+
+  /** The embedded agent, or null. */
+  public Agent localAgent() {
+    return localAgent;
   }
 
   /** Starts the node; completes when the HTTP API listens (a leader may not be elected yet). */
@@ -44,10 +70,13 @@ public final class UponeServer {
           Gauge.builder("upone_tasks", log, l -> l.state().taskCount()).description("live tasks in the projection").register(registry);
           Gauge.builder("upone_last_event_index", log, l -> l.state().lastEventIndex()).register(registry);
           Gauge.builder("upone_is_leader", log, l -> l.isLeader() ? 1 : 0).register(registry);
-          HttpApiVerticle http = new HttpApiVerticle(config, log, registry);
+          TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(log, config.scheduler());
+          HttpApiVerticle http = new HttpApiVerticle(config, log, registry, lifecycle);
           return vertx.deployVerticle(new EventPublisherVerticle(log, registry))
+              .compose(id -> vertx.deployVerticle(lifecycle))
               .compose(id -> vertx.deployVerticle(http))
-              .map(id -> new UponeServer(config, vertx, log, http))
+              .compose(id -> deployLocalAgent(vertx, config, http))
+              .map(agent -> new UponeServer(config, vertx, log, http, agent))
               .recover(t -> {
                 log.close();
                 return vertx.close().compose(v -> Future.failedFuture(t));

@@ -1,5 +1,6 @@
 package io.upone.server.config;
 
+import io.upone.server.scheduler.SchedulerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.Properties;
  */
 public final class ConfigSources {
   public static final List<String> KEYS = List.of("data-dir", "http-host", "http-port", "raft", "peers",
-      "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes");
+      "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
+      "kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes");
 
   private ConfigSources() {}
 
@@ -31,6 +33,10 @@ public final class ConfigSources {
     v.put("max-batch", "4096");
     v.put("election-timeout-ms", "1000");
     v.put("max-body-bytes", String.valueOf(ServerConfig.DEFAULT_MAX_BODY));
+    v.put("heartbeat-ms", "1000");
+    v.put("agent-timeout-ms", "10000");
+    v.put("kill-budget", "0.5");
+    v.put("local-agent", "false");
     if (file != null) v.putAll(fromFile(file));
     for (String k : KEYS) {
       String e = env.get("UPONE_" + k.toUpperCase().replace('-', '_'));
@@ -53,8 +59,21 @@ public final class ConfigSources {
       self = peers.stream().filter(p -> p.raftEndpoint().equals(raft)).findFirst().orElseThrow(() ->
           new IllegalArgumentException("--peers must include this node's --raft endpoint " + raft));
     }
+    double killBudget;
+    try {
+      killBudget = Double.parseDouble(v.get("kill-budget"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("kill-budget must be a number, got '" + v.get("kill-budget") + "'");
+    }
+    if (killBudget <= 0 || killBudget > 1) throw new IllegalArgumentException("kill-budget must be in (0, 1]");
+    SchedulerConfig sched = new SchedulerConfig(500, intOf(v, "heartbeat-ms"), intOf(v, "agent-timeout-ms"), killBudget, 5);
+    ServerConfig.LocalAgent local = null;
+    if (Boolean.parseBoolean(v.get("local-agent"))) {
+      local = new ServerConfig.LocalAgent(v.get("local-agent-resources"), v.get("local-agent-attributes"), null);
+    }
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
-        intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"));
+        intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
+        sched, local);
   }
 
   private static Map<String, String> fromFile(Path file) {

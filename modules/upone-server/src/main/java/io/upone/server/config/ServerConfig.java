@@ -1,5 +1,6 @@
 package io.upone.server.config;
 
+import io.upone.server.scheduler.SchedulerConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,7 +13,10 @@ import java.util.List;
  */
 public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers,
                            long snapshotEveryEntries, int maxBatchProposals, int electionTimeoutMs,
-                           long maxBodyBytes) {
+                           long maxBodyBytes, SchedulerConfig scheduler, LocalAgent localAgent) {
+
+  /** The agent `make run` embeds: same process, tasks ended when the node stops. Null = none. */
+  public record LocalAgent(String resources, String attributes, String hostname) {}
 
   public static final long DEFAULT_MAX_BODY = 1 << 20;
 
@@ -27,12 +31,23 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
   /** A single-node configuration on loopback. */
   public static ServerConfig single(Path dataDir, int httpPort, int raftPort) {
     Peer self = new Peer("127.0.0.1:" + raftPort, "http://127.0.0.1:" + httpPort);
-    return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 10_000, 4096, 1000, DEFAULT_MAX_BODY);
+    return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 10_000, 4096, 1000, DEFAULT_MAX_BODY,
+        SchedulerConfig.defaults(), null);
   }
 
   public ServerConfig withPeers(Peer newSelf, List<Peer> newPeers) {
     return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEntries, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent);
+  }
+
+  public ServerConfig withScheduler(SchedulerConfig s) {
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEntries, maxBatchProposals,
+        electionTimeoutMs, maxBodyBytes, s, localAgent);
+  }
+
+  public ServerConfig withLocalAgent(LocalAgent a) {
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEntries, maxBatchProposals,
+        electionTimeoutMs, maxBodyBytes, scheduler, a);
   }
 
   public String httpUrlOf(String raftEndpoint) {

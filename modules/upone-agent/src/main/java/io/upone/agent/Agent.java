@@ -1,0 +1,357 @@
+package io.upone.agent;
+
+import io.upone.agent.exec.Executor;
+import io.upone.core.driver.TaskLaunch;
+import io.upone.core.proto.TaskState;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upone agent: offers this machine to the master and runs the tasks it is given as real
+ * processes. It heartbeats its resources and every task's state (the master reconciles from
+ * that), sends each status change at once, and forgets a finished task only when the master
+ * says its end is committed. After a restart it re-attaches to tasks that still run.
+ */
+public final class Agent extends AbstractVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  static final String META = ".upone-task.json";
+  static final String DONE = ".upone-done";
+
+  private final AgentConfig config;
+  private final Executor executor;
+  private final Map<String, AgentTask> tasks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<String> masters = new ArrayList<>();
+  private int masterIdx;
+  private String agentId;
+  private HttpServer server;
+  private HttpClient client;
+  private long heartbeatMs;
+  private volatile boolean stopping;
+  private boolean killTasksOnStop;
+
+  public Agent(AgentConfig config, Executor executor) {
+    this.config = config;
+    this.executor = executor;
+    for (String m : config.masterUrl().split(",")) if (!m.isBlank()) masters.add(m.trim().replaceAll("/+$", ""));
+    this.heartbeatMs = config.heartbeatMs();
+  }
+
+  public String agentId() {
+    return agentId;
+  }
+
+  public String url() {
+    return "http://" + ("0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost()) + ":" + server.actualPort();
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000));
+    vertx.executeBlocking(this::recover, false)
+        .compose(recovered -> {
+          recovered.forEach(t -> {
+            tasks.put(t.launch.taskId(), t);
+            if (t.running != null) watch(t);
+          });
+          Router r = Router.router(vertx);
+          r.route().handler(BodyHandler.create(false).setBodyLimit(4 << 20));
+          r.post("/v1/tasks").handler(this::launch);
+          r.delete("/v1/tasks/:id").handler(this::kill);
+          r.get("/v1/tasks").handler(c -> c.json(taskList()));
+          r.get("/health").handler(c -> c.json(new JsonObject().put("agentId", agentId).put("tasks", tasks.size())));
+          return vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost());
+        })
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("agent {} ({}) listening on {}, offering {}", agentId, config.hostname(), url(), config.resources());
+          heartbeat();
+          vertx.setPeriodic(5000, id -> capLogs());
+          started.complete();
+        })
+        .onFailure(started::fail);
+  }
+
+  // ---- recovery --------------------------------------------------------------------------------
+
+  private List<AgentTask> recover() throws Exception {
+    Files.createDirectories(config.workDir().resolve("sandboxes"));
+    Path idFile = config.workDir().resolve("agent-id");
+    if (Files.exists(idFile)) {
+      agentId = Files.readString(idFile).trim();
+    } else {
+      agentId = "agent-" + UUID.randomUUID();
+      Files.writeString(idFile, agentId);
+    }
+    List<AgentTask> out = new ArrayList<>();
+    try (var dirs = Files.list(config.workDir().resolve("sandboxes"))) {
+      for (Path sandbox : (Iterable<Path>) dirs::iterator) {
+        Path meta = sandbox.resolve(META);
+        if (!Files.exists(meta) || Files.exists(sandbox.resolve(DONE))) continue;
+        JsonObject j = new JsonObject(Files.readString(meta));
+        AgentTask t = new AgentTask(Wire.launch(j.getJsonObject("launch")), sandbox);
+        var again = executor.reattach(j.getLong("pid"), Instant.ofEpochMilli(j.getLong("startedAtMs")), sandbox);
+        if (again.isPresent()) {
+          t.running = again.get();
+          t.state = TaskState.TASK_RUNNING;
+          LOG.info("re-attached to task {} (pid {})", t.launch.taskId(), t.running.pid());
+        } else {
+          Integer code = io.upone.agent.exec.ProcessExecutor.readExit(sandbox);
+          if (code != null) {
+            t.state = code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+            t.exitCode = code;
+            t.message = "exited with " + code + " while the agent was down";
+          } else {
+            t.state = TaskState.TASK_LOST;
+            t.reason = "agent_restarted";
+            t.message = "the task's process was gone when the agent restarted";
+          }
+        }
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  // ---- launch and kill ---------------------------------------------------------------------------
+
+  private void launch(RoutingContext ctx) {
+    JsonArray body;
+    try {
+      body = ctx.body().asJsonArray();
+    } catch (RuntimeException e) {
+      ctx.response().setStatusCode(400).end(new JsonObject().put("code", "invalid_request").put("message", "body must be a JSON array of launches").encode());
+      return;
+    }
+    List<TaskLaunch> launches = new ArrayList<>();
+    try {
+      body.forEach(o -> launches.add(Wire.launch((JsonObject) o)));
+    } catch (RuntimeException e) {
+      ctx.response().setStatusCode(400).end(new JsonObject().put("code", "invalid_request").put("message", String.valueOf(e.getMessage())).encode());
+      return;
+    }
+    for (TaskLaunch l : launches) {
+      if (tasks.containsKey(l.taskId())) continue; // idempotent: a retried launch
+      AgentTask t = new AgentTask(l, config.workDir().resolve("sandboxes").resolve(l.taskId()));
+      tasks.put(l.taskId(), t);
+      start(t);
+    }
+    ctx.response().setStatusCode(202).end();
+  }
+
+  private void start(AgentTask t) {
+    TaskLaunch l = t.launch;
+    if (!executor.accepts(l)) {
+      finish(t, TaskState.TASK_FAILED, 0, "no executor on this agent can run image " + l.image()
+          + " (no container engine answers)", "executor_unavailable");
+      return;
+    }
+    Map<String, String> env = new LinkedHashMap<>(l.env());
+    env.put("HOST", config.hostname());
+    env.put("UPONE_TASK_ID", l.taskId());
+    env.put("UPONE_APP_ID", l.appId());
+    env.put("UPONE_AGENT_ID", agentId);
+    env.put("MESOS_SANDBOX", t.sandbox.toString());
+    for (int i = 0; i < l.hostPorts().size(); i++) env.put("PORT" + i, String.valueOf(l.hostPorts().get(i)));
+    if (!l.hostPorts().isEmpty()) {
+      env.put("PORT", String.valueOf(l.hostPorts().get(0)));
+      env.put("PORTS", String.join(",", l.hostPorts().stream().map(String::valueOf).toList()));
+    }
+    vertx.executeBlocking(() -> {
+      Executor.RunningTask running = executor.launch(l, t.sandbox, env);
+      Files.writeString(t.sandbox.resolve(META), new JsonObject().put("launch", Wire.launch(l)).put("pid", running.pid())
+          .put("startedAtMs", running.startedAt().toEpochMilli()).encodePrettily());
+      return running;
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        finish(t, TaskState.TASK_FAILED, 0, "could not start: " + ar.cause().getMessage(), "launch_failed");
+        return;
+      }
+      t.running = ar.result();
+      if (t.killRequested) {
+        signal(t, "KILL");
+      }
+      t.state = TaskState.TASK_RUNNING;
+      sendStatus(t);
+      watch(t);
+    });
+  }
+
+  private void watch(AgentTask t) {
+    t.running.exit().whenComplete((code, err) -> vertx.runOnContext(v -> {
+      if (t.terminal()) return;
+      if (t.killRequested) finish(t, TaskState.TASK_KILLED, code == null ? 0 : code, "killed on request", "killed");
+      else if (code == null) finish(t, TaskState.TASK_FAILED, 137, "killed by a signal", "signaled");
+      else if (code == 0) finish(t, TaskState.TASK_FINISHED, 0, "exited with 0", "");
+      else finish(t, TaskState.TASK_FAILED, code, "exited with " + code, "exit_code");
+    }));
+  }
+
+  private void finish(AgentTask t, TaskState state, int code, String message, String reason) {
+    t.state = state;
+    t.exitCode = code;
+    t.message = message;
+    t.reason = reason;
+    sendStatus(t);
+  }
+
+  private void kill(RoutingContext ctx) {
+    AgentTask t = tasks.get(ctx.pathParam("id"));
+    if (t == null) {
+      ctx.response().setStatusCode(404).end(new JsonObject().put("code", "task_not_found").put("message", "no task " + ctx.pathParam("id") + " on this agent").encode());
+      return;
+    }
+    int grace = Integer.parseInt(ctx.request().getParam("grace", "3"));
+    kill(t, grace);
+    ctx.response().setStatusCode(202).end();
+  }
+
+  private void kill(AgentTask t, int graceSeconds) {
+    if (t.terminal()) return;
+    t.killRequested = true;
+    if (t.running == null) return; // starting: killed as soon as it has a pid
+    signal(t, "TERM");
+    vertx.setTimer(Math.max(0, graceSeconds) * 1000L + 1, id -> {
+      if (t.running.alive()) signal(t, "KILL");
+    });
+  }
+
+  private void signal(AgentTask t, String sig) {
+    vertx.executeBlocking(() -> {
+      t.running.signal(sig);
+      return null;
+    }, false);
+  }
+
+  // ---- talking to the master -----------------------------------------------------------------------
+
+  private JsonArray taskList() {
+    JsonArray a = new JsonArray();
+    tasks.values().forEach(t -> a.add(t.heartbeatJson(agentId)));
+    return a;
+  }
+
+  private void heartbeat() {
+    if (stopping) return;
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+        / Math.max(1, Runtime.getRuntime().availableProcessors());
+    JsonObject body = new JsonObject().put("agentId", agentId).put("hostname", config.hostname()).put("url", url())
+        .put("resources", Wire.resources(config.resources())).put("attributes", new JsonObject(new LinkedHashMap<>(config.attributes())))
+        .put("load", Math.max(0, load)).put("tasks", taskList());
+    post("/v1/agents/heartbeat", body).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().getInteger("status") == 200) {
+        JsonObject res = ar.result().getJsonObject("body");
+        heartbeatMs = res.getLong("heartbeatMs", heartbeatMs);
+        res.getJsonArray("forget", new JsonArray()).forEach(id -> forget((String) id));
+        res.getJsonArray("kill", new JsonArray()).forEach(id -> {
+          AgentTask t = tasks.get((String) id);
+          if (t != null) kill(t, t.launch.killGracePeriodSeconds() > 0 ? t.launch.killGracePeriodSeconds() : 3);
+        });
+      } else {
+        masterIdx++; // try the next master URL next time
+      }
+      if (!stopping) vertx.setTimer(heartbeatMs, id -> heartbeat());
+    });
+  }
+
+  /** The master has committed this task's end: keep its sandbox for inspection, stop reporting it. */
+  private void forget(String taskId) {
+    AgentTask t = tasks.get(taskId);
+    if (t == null || !t.terminal()) return;
+    tasks.remove(taskId);
+    vertx.executeBlocking(() -> Files.writeString(t.sandbox.resolve(DONE), t.state.name()), false);
+  }
+
+  private void sendStatus(AgentTask t) {
+    post("/v1/agents/status", Wire.report(t.report(agentId)).put("agentId", agentId));
+  }
+
+  private Future<JsonObject> post(String path, JsonObject body) {
+    URI base = URI.create(masters.get(Math.floorMod(masterIdx, masters.size())));
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(base.getPort())
+        .setURI(path).setTimeout(5000).putHeader("Content-Type", "application/json");
+    return client.request(o).compose(req -> req.send(Buffer.buffer(body.encode())))
+        .compose(res -> res.body().map(b -> new JsonObject().put("status", res.statusCode())
+            .put("body", b.length() == 0 || res.statusCode() != 200 ? new JsonObject() : b.toJsonObject())));
+  }
+
+  // ---- logs ----------------------------------------------------------------------------------------
+
+  private void capLogs() {
+    List<Path> sandboxes = tasks.values().stream().filter(t -> !t.terminal()).map(t -> t.sandbox).toList();
+    vertx.executeBlocking(() -> {
+      for (Path s : sandboxes) {
+        for (String f : List.of("stdout", "stderr")) LogCap.rotateIfOver(s.resolve(f), config.logCapBytes());
+      }
+      return null;
+    }, false);
+  }
+
+  /**
+   * Stops heartbeating. A standalone agent leaves its tasks running (a restarted agent re-attaches
+   * to them); an embedded one ({@code killTasksOnStop}) ends them, so `make run` leaves nothing behind.
+   */
+  @Override
+  public void stop(Promise<Void> stopped) {
+    stopping = true;
+    if (!killTasksOnStop) {
+      stopped.complete();
+      return;
+    }
+    List<java.util.concurrent.CompletableFuture<Integer>> exits = new ArrayList<>();
+    for (AgentTask t : tasks.values()) {
+      if (t.running != null && t.running.alive()) {
+        t.killRequested = true;
+        exits.add(t.running.exit());
+      }
+    }
+    vertx.executeBlocking(() -> {
+      for (AgentTask t : tasks.values()) if (t.running != null && t.running.alive()) t.running.signal("TERM");
+      try {
+        java.util.concurrent.CompletableFuture.allOf(exits.toArray(new java.util.concurrent.CompletableFuture[0]))
+            .get(3, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        for (AgentTask t : tasks.values()) if (t.running != null && t.running.alive()) t.running.signal("KILL");
+      }
+      return null;
+    }, false).onComplete(ar -> stopped.complete());
+  }
+
+  /** Ends every task when this agent stops (embedded agents, tests). */
+  public Agent killTasksOnStop(boolean kill) {
+    this.killTasksOnStop = kill;
+    return this;
+  }
+
+  /** The pids of this agent's running tasks (tests, diagnostics). */
+  public Map<String, Long> runningPids() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    tasks.forEach((id, t) -> {
+      if (t.running != null && t.running.alive()) out.put(id, t.running.pid());
+    });
+    return out;
+  }
+}

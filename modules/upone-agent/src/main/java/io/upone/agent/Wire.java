@@ -1,0 +1,71 @@
+package io.upone.agent;
+
+import io.upone.core.driver.PortRange;
+import io.upone.core.driver.Resources;
+import io.upone.core.driver.TaskLaunch;
+import io.upone.core.driver.TaskReport;
+import io.upone.core.proto.TaskState;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON of the agent protocol (master ⇄ agent), in one place so both sides agree. */
+public final class Wire {
+  private Wire() {}
+
+  public static JsonObject launch(TaskLaunch l) {
+    return new JsonObject().put("taskId", l.taskId()).put("appId", l.appId()).put("appVersion", l.appVersion())
+        .put("agentId", l.agentId()).put("cmd", l.cmd()).put("args", new JsonArray(new ArrayList<>(l.args())))
+        .put("image", l.image()).put("env", new JsonObject(new HashMap<>(l.env()))).put("cpus", l.cpus())
+        .put("mem", l.mem()).put("disk", l.disk()).put("hostPorts", new JsonArray(new ArrayList<>(l.hostPorts())))
+        .put("killGracePeriodSeconds", l.killGracePeriodSeconds());
+  }
+
+  public static TaskLaunch launch(JsonObject j) {
+    List<String> args = new ArrayList<>();
+    j.getJsonArray("args", new JsonArray()).forEach(a -> args.add((String) a));
+    Map<String, String> env = new HashMap<>();
+    j.getJsonObject("env", new JsonObject()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+    List<Integer> ports = new ArrayList<>();
+    j.getJsonArray("hostPorts", new JsonArray()).forEach(p -> ports.add(((Number) p).intValue()));
+    return new TaskLaunch(req(j, "taskId"), req(j, "appId"), j.getLong("appVersion", 0L), j.getString("agentId", ""),
+        j.getString("cmd", ""), args, j.getString("image", ""), env, j.getDouble("cpus", 0.0), j.getDouble("mem", 0.0),
+        j.getDouble("disk", 0.0), ports, j.getInteger("killGracePeriodSeconds", 0));
+  }
+
+  public static JsonObject report(TaskReport r) {
+    JsonObject j = new JsonObject().put("taskId", r.taskId()).put("agentId", r.agentId()).put("state", r.state().name())
+        .put("exitCode", r.exitCode()).put("message", r.message()).put("reason", r.reason());
+    if (r.healthy() != null) j.put("healthy", r.healthy());
+    return j;
+  }
+
+  public static TaskReport report(JsonObject j) {
+    return new TaskReport(req(j, "taskId"), j.getString("agentId", ""), TaskState.valueOf(req(j, "state")),
+        j.getInteger("exitCode", 0), j.getString("message", ""), j.getString("reason", ""), j.getBoolean("healthy"));
+  }
+
+  public static JsonObject resources(Resources r) {
+    JsonArray ports = new JsonArray();
+    for (PortRange p : r.ports()) ports.add(new JsonArray().add(p.begin()).add(p.end()));
+    return new JsonObject().put("cpus", r.cpus()).put("mem", r.mem()).put("disk", r.disk()).put("ports", ports);
+  }
+
+  public static Resources resources(JsonObject j) {
+    List<PortRange> ports = new ArrayList<>();
+    j.getJsonArray("ports", new JsonArray()).forEach(p -> {
+      JsonArray a = (JsonArray) p;
+      ports.add(new PortRange(a.getInteger(0), a.getInteger(1)));
+    });
+    return new Resources(j.getDouble("cpus", 0.0), j.getDouble("mem", 0.0), j.getDouble("disk", 0.0), ports);
+  }
+
+  private static String req(JsonObject j, String field) {
+    String v = j.getString(field);
+    if (v == null || v.isEmpty()) throw new IllegalArgumentException(field + " is required");
+    return v;
+  }
+}

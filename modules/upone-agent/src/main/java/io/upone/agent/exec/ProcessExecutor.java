@@ -1,0 +1,100 @@
+package io.upone.agent.exec;
+
+import io.upone.core.driver.TaskLaunch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a task as an OS process in a session and process group of its own (setsid), in its
+ * sandbox directory, with stdout and stderr appended to files there. A small bash wrapper
+ * records the exit code in {@code .upone-exit}, so an agent that restarted and re-attached to
+ * a task still learns how it ended.
+ */
+public final class ProcessExecutor implements Executor {
+  public static final String EXIT_FILE = ".upone-exit";
+  private static final String CMD_WRAPPER =
+      "bash -c \"$UPONE_CMD\"; code=$?; printf '%s' \"$code\" > .upone-exit; exit \"$code\"";
+  private static final String ARGS_WRAPPER =
+      "\"$@\"; code=$?; printf '%s' \"$code\" > .upone-exit; exit \"$code\"";
+
+  @Override
+  public boolean accepts(TaskLaunch launch) {
+    return launch.image().isEmpty();
+  }
+
+  @Override
+  public RunningTask launch(TaskLaunch launch, Path sandbox, Map<String, String> env) throws IOException {
+    Files.createDirectories(sandbox);
+    List<String> argv = new ArrayList<>(List.of("setsid", "bash", "-c"));
+    if (launch.args().isEmpty()) {
+      argv.add(CMD_WRAPPER);
+    } else {
+      argv.add(ARGS_WRAPPER);
+      argv.add("upone-task");
+      argv.addAll(launch.args());
+    }
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(sandbox.toFile());
+    pb.environment().putAll(env);
+    pb.environment().put("UPONE_CMD", launch.cmd());
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()));
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile()));
+    Process p = pb.start();
+    Instant started = p.toHandle().info().startInstant().orElse(Instant.now());
+    CompletableFuture<Integer> exit = p.onExit().thenApply(done -> {
+      int code = done.exitValue();
+      return code > 128 && !Files.exists(sandbox.resolve(EXIT_FILE)) ? null : code;
+    });
+    return new Task(p.pid(), started, exit, p.toHandle());
+  }
+
+  @Override
+  public Optional<RunningTask> reattach(long pid, Instant startedAt, Path sandbox) {
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isEmpty() || !h.get().isAlive()) return Optional.empty();
+    // the pid may have been reused by another process since: compare start times
+    Optional<Instant> start = h.get().info().startInstant();
+    if (start.isEmpty() || Math.abs(start.get().toEpochMilli() - startedAt.toEpochMilli()) > 1000) return Optional.empty();
+    CompletableFuture<Integer> exit = h.get().onExit().thenApply(done -> readExit(sandbox));
+    return Optional.of(new Task(pid, startedAt, exit, h.get()));
+  }
+
+  /** The exit code the wrapper wrote, or null when it did not get to write it. */
+  public static Integer readExit(Path sandbox) {
+    try {
+      return Integer.parseInt(Files.readString(sandbox.resolve(EXIT_FILE)).trim());
+    } catch (IOException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private record Task(long pid, Instant startedAt, CompletableFuture<Integer> exit, ProcessHandle handle)
+      implements RunningTask {
+    @Override
+    public void signal(String signal) {
+      try {
+        // pid == pgid: setsid made the task the leader of a new session and process group
+        Process k = new ProcessBuilder("kill", "-" + signal, "--", "-" + pid).redirectErrorStream(true).start();
+        k.getInputStream().readAllBytes();
+        k.waitFor(5, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot signal task group " + pid + ": " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public boolean alive() {
+      return handle.isAlive();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.upone.core.driver;
+
+import java.util.Collection;
+
+/**
+ * The port between the scheduler and a cluster engine: upone's own agents or a Mesos master.
+ * The task lifecycle and placement speak only to this interface, so the scheduling code is the
+ * same for both. Calls are asynchronous and idempotent; answers come through {@link Listener}.
+ */
+public interface ClusterDriver {
+
+  /** Starts driving the cluster; offers, reports and losses flow to the listener from now on. */
+  void start(Listener listener);
+
+  /** Starts tasks on the agent of {@code offerId}; the rest of that offer is declined. */
+  void launch(String offerId, Collection<TaskLaunch> tasks);
+
+  /** Returns an offer unused; the driver may not offer that agent again for {@code refuseSeconds}. */
+  void decline(String offerId, double refuseSeconds);
+
+  /** Stops a task: SIGTERM, then SIGKILL after the grace period. Unknown tasks are ignored. */
+  void kill(String agentId, String taskId, int gracePeriodSeconds);
+
+  /**
+   * Asks for the current state of these tasks (explicit) or, with an empty collection, of every
+   * task the cluster runs for us (implicit). Answers arrive as {@link Listener#report}.
+   */
+  void reconcile(Collection<TaskRef> tasks);
+
+  /**
+   * The scheduler has committed this report to the log; the driver may let the agent (or the
+   * Mesos master) stop resending it. Terminal tasks are then forgotten by the agent.
+   */
+  void acknowledge(TaskReport report);
+
+  /** There is demand: send offers again. */
+  void revive();
+
+  /** No demand: stop sending offers until {@link #revive()}. */
+  void suppress();
+
+  void stop();
+
+  record TaskRef(String taskId, String agentId) {}
+
+  /** What a driver tells the scheduler. Called on the scheduler's thread (drivers hop there). */
+  interface Listener {
+    void offers(Collection<Offer> offers);
+
+    void rescinded(String offerId);
+
+    void report(TaskReport report);
+
+    /** An agent is gone (timed out, removed): its tasks are to be considered LOST. */
+    void agentLost(String agentId, String reason);
+  }
+}

@@ -1,0 +1,68 @@
+package io.upone.server.api;
+
+import io.upone.core.Problem;
+import io.upone.eventlog.EventLog;
+import io.upone.server.scheduler.TaskLifecycleVerticle;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * The agents' side of the API ({@code POST /v1/agents/heartbeat|status}) and {@code GET /v1/agents}.
+ * Only the leader drives agents: other nodes forward these requests to it.
+ */
+public final class AgentsApi {
+  private final EventLog log;
+  private final TaskLifecycleVerticle lifecycle;
+  private final LeaderForwarder forwarder;
+
+  public AgentsApi(EventLog log, TaskLifecycleVerticle lifecycle, LeaderForwarder forwarder) {
+    this.log = log;
+    this.lifecycle = lifecycle;
+    this.forwarder = forwarder;
+  }
+
+  private boolean notDriving(RoutingContext ctx) {
+    if (!log.isLeader()) {
+      forwarder.forward(ctx);
+      return true;
+    }
+    return false;
+  }
+
+  public void heartbeat(RoutingContext ctx) {
+    if (notDriving(ctx)) return;
+    JsonObject body = body(ctx);
+    if (body == null) return;
+    lifecycle.driver().heartbeat(body, answer -> {
+      if (answer == null) {
+        Problems.send(ctx.response(), new Problem(Problem.Kind.UNAVAILABLE, "not_leader", "not driving agents now; retry", List.of()));
+      } else {
+        ctx.json(answer);
+      }
+    });
+  }
+
+  public void status(RoutingContext ctx) {
+    if (notDriving(ctx)) return;
+    JsonObject body = body(ctx);
+    if (body == null) return;
+    lifecycle.driver().status(body, () -> ctx.response().setStatusCode(202).end());
+  }
+
+  public void list(RoutingContext ctx) {
+    if (notDriving(ctx)) return;
+    lifecycle.driver().describe(agents -> ctx.json(new JsonObject().put("agents", agents)));
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject b = ctx.body().asJsonObject();
+      if (b == null || b.getString("agentId") == null) throw new IllegalArgumentException("agentId is required");
+      return b;
+    } catch (RuntimeException e) {
+      Problems.send(ctx.response(), Problem.invalid("agentId", "body must be a JSON object with agentId: " + e.getMessage()));
+      return null;
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package io.upone.server.scheduler;
+
+import io.upone.agent.master.NativeDriver;
+import io.upone.core.driver.ClusterDriver;
+import io.upone.core.driver.Offer;
+import io.upone.core.driver.TaskLaunch;
+import io.upone.core.driver.TaskReport;
+import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.Event;
+import io.upone.core.proto.Proposal;
+import io.upone.core.proto.TaskLaunched;
+import io.upone.core.proto.TaskState;
+import io.upone.core.proto.TaskStatusChanged;
+import io.upone.core.state.State;
+import io.upone.core.state.Task;
+import io.upone.eventlog.EventLog;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps actual = desired for every app, on the leader only. Launches are written to the log
+ * (TaskLaunched) before they are sent; status reports are written as they arrive. Failed tasks
+ * come back with exponential backoff; scale-down kills within a budget; tasks of lost agents
+ * are LOST and replaced; tasks nobody asked for (orphans) are killed.
+ */
+public final class TaskLifecycleVerticle extends AbstractVerticle implements ClusterDriver.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskLifecycleVerticle.class);
+  private static final long RESEND_KILL_MS = 30_000;
+
+  private final EventLog log;
+  private final SchedulerConfig config;
+  private NativeDriver driver;
+  private final Map<String, Backoff> backoff = new HashMap<>();
+  private final Map<String, Long> killing = new HashMap<>();
+  private final Map<String, Integer> launching = new HashMap<>();
+  private final Map<String, TaskState> reporting = new HashMap<>();
+  private boolean leader;
+  private boolean revived;
+  private long timer = -1;
+  private AutoCloseable leadership;
+
+  public TaskLifecycleVerticle(EventLog log, SchedulerConfig config) {
+    this.log = log;
+    this.config = config;
+  }
+
+  public NativeDriver driver() {
+    return driver;
+  }
+
+  @Override
+  public void start() {
+    driver = new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs());
+    leadership = log.onLeadership(l -> context.runOnContext(v -> {
+      if (l.leader()) lead();
+      else follow();
+    }));
+    if (log.isLeader()) lead();
+  }
+
+  @Override
+  public void stop() throws Exception {
+    leadership.close();
+    follow();
+  }
+
+  private void lead() {
+    if (leader) return;
+    leader = true;
+    revived = false;
+    driver.start(this);
+    // Reconcile: every task the log knows must be reported by its agent, or it becomes LOST.
+    List<ClusterDriver.TaskRef> known = log.state().tasks().stream()
+        .map(t -> new ClusterDriver.TaskRef(t.id(), t.agentId())).toList();
+    driver.reconcile(known);
+    timer = vertx.setPeriodic(config.tickMs(), id -> tick());
+    LOG.info("leading: reconciling {} known tasks", known.size());
+  }
+
+  private void follow() {
+    if (!leader) return;
+    leader = false;
+    vertx.cancelTimer(timer);
+    driver.stop();
+    backoff.clear();
+    killing.clear();
+    launching.clear();
+    reporting.clear();
+  }
+
+  // ---- desired vs actual -------------------------------------------------------------------------
+
+  /** Tasks that count toward an app's instances: alive and not being killed. */
+  private List<Task> live(State s, String appId) {
+    List<Task> out = new ArrayList<>();
+    for (Task t : s.tasksOf(appId)) if (!killing.containsKey(t.id())) out.add(t);
+    return out;
+  }
+
+  private List<OfferMatcher.Demand> demands(State s, long now) {
+    List<OfferMatcher.Demand> out = new ArrayList<>();
+    s.apps().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(app -> {
+      int missing = app.getInstances() - live(s, app.getId()).size() - launching.getOrDefault(app.getId(), 0);
+      Backoff b = backoff.get(app.getId());
+      if (missing > 0 && (b == null || b.delayMs(now) == 0)) out.add(new OfferMatcher.Demand(app, missing));
+    });
+    return out;
+  }
+
+  private void tick() {
+    if (!leader) return;
+    State s = log.state();
+    long now = System.currentTimeMillis();
+    for (AppSpec app : s.apps()) {
+      List<Task> live = live(s, app.getId());
+      Backoff b = backoff.get(app.getId());
+      if (b != null && b.failures > 0 && live.stream().anyMatch(t -> t.state() == TaskState.TASK_RUNNING
+          && now - t.runningAtMs() > Math.max(5000, b.delayMs(now)))) {
+        b.reset();
+      }
+      int excess = live.size() - app.getInstances();
+      if (excess > 0) scaleDown(s, app, live, excess);
+    }
+    // tasks of deleted apps, and kills that went unanswered
+    for (Task t : s.tasks()) {
+      if (s.app(t.appId()).isEmpty() && !killing.containsKey(t.id())) kill(t, "app deleted");
+      Long sent = killing.get(t.id());
+      if (sent != null && now - sent > RESEND_KILL_MS) kill(t, "kill resent");
+    }
+    killing.keySet().removeIf(id -> s.task(id).isEmpty());
+    boolean demand = !demands(s, now).isEmpty();
+    if (demand && !revived) driver.revive();
+    if (!demand && revived) driver.suppress();
+    revived = demand;
+  }
+
+  /** Victims: not yet running first, then unhealthy, then the newest; within the kill budget. */
+  private void scaleDown(State s, AppSpec app, List<Task> live, int excess) {
+    long killingNow = s.tasksOf(app.getId()).stream().filter(t -> killing.containsKey(t.id())).count();
+    int budget = (int) Math.max(1, Math.ceil(config.killBudget() * Math.max(app.getInstances(), live.size())));
+    int allowed = (int) Math.min(excess, budget - killingNow);
+    live.stream().sorted(Comparator
+            .comparing((Task t) -> t.state() == TaskState.TASK_RUNNING)
+            .thenComparing(t -> !Boolean.FALSE.equals(t.healthy()))
+            .thenComparing(Comparator.comparingLong(Task::launchedAtMs).reversed()))
+        .limit(Math.max(0, allowed))
+        .forEach(t -> kill(t, "scale down"));
+  }
+
+  private void kill(Task t, String why) {
+    killing.put(t.id(), System.currentTimeMillis());
+    AppSpec app = log.state().app(t.appId()).orElse(null);
+    int grace = app == null || app.getTaskKillGracePeriodSeconds() == 0 ? 3 : app.getTaskKillGracePeriodSeconds();
+    LOG.info("killing {} ({})", t.id(), why);
+    driver.kill(t.agentId(), t.id(), grace);
+  }
+
+  /** Kills one task on request (API); it is replaced unless the app was scaled down first. */
+  public Future<Void> killTask(String taskId) {
+    return Future.future(p -> context.runOnContext(v -> {
+      Task t = log.state().task(taskId).orElse(null);
+      if (t == null) {
+        p.fail(io.upone.core.Problem.notFound("task_not_found", "task " + taskId + " does not exist").asFailure());
+      } else if (!leader) {
+        p.fail(new io.upone.core.Problem(io.upone.core.Problem.Kind.UNAVAILABLE, "not_leader",
+            "this node is not the leader; retry", java.util.List.of()).asFailure());
+      } else {
+        kill(t, "requested");
+        p.complete();
+      }
+    }));
+  }
+
+  // ---- offers ------------------------------------------------------------------------------------
+
+  @Override
+  public void offers(Collection<Offer> offers) {
+    if (!leader) return;
+    State s = log.state();
+    long now = System.currentTimeMillis();
+    for (Offer offer : offers) {
+      List<OfferMatcher.Demand> demands = demands(s, now);
+      if (demands.isEmpty()) {
+        driver.decline(offer.offerId(), 30);
+        continue;
+      }
+      List<OfferMatcher.Placement> placed = OfferMatcher.match(offer, demands, s, driver::attributesOf, driver.agentCount());
+      if (placed.isEmpty()) {
+        driver.decline(offer.offerId(), config.refuseSeconds());
+        continue;
+      }
+      launch(offer, placed, now);
+    }
+  }
+
+  private void launch(Offer offer, List<OfferMatcher.Placement> placed, long now) {
+    Proposal.Builder p = Proposal.newBuilder();
+    List<TaskLaunch> launches = new ArrayList<>();
+    for (OfferMatcher.Placement pl : placed) {
+      AppSpec app = pl.app();
+      String taskId = app.getId().substring(1).replace('/', '_') + "." + UUID.randomUUID();
+      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(TaskLaunched.newBuilder()
+          .setTaskId(taskId).setAppId(app.getId()).setAppVersion(app.getVersion()).setAgentId(offer.agentId())
+          .setHostname(offer.hostname()).addAllHostPorts(pl.hostPorts())));
+      launches.add(new TaskLaunch(taskId, app.getId(), app.getVersion(), offer.agentId(), app.getCmd(),
+          app.getArgsList(), app.getContainer().getImage(), app.getEnvMap(), app.getCpus(), app.getMem(),
+          app.getDisk(), pl.hostPorts(), app.getTaskKillGracePeriodSeconds()));
+      launching.merge(app.getId(), 1, Integer::sum);
+    }
+    // written to the log first: a new leader knows every task that may exist
+    Future.fromCompletionStage(log.append(p.build()), context).onComplete(ar -> {
+      for (TaskLaunch l : launches) launching.computeIfPresent(l.appId(), (k, n) -> n <= 1 ? null : n - 1);
+      if (ar.succeeded() && leader) {
+        driver.launch(offer.offerId(), launches);
+      } else {
+        driver.decline(offer.offerId(), 1);
+      }
+    });
+  }
+
+  @Override
+  public void rescinded(String offerId) {
+    // native offers are never rescinded; Mesos rescinds are handled by the driver before launch
+  }
+
+  // ---- reports -----------------------------------------------------------------------------------
+
+  @Override
+  public void report(TaskReport r) {
+    if (!leader) return;
+    State s = log.state();
+    Task t = s.task(r.taskId()).orElse(null);
+    if (t == null) {
+      if (!Task.isTerminal(r.state())) {
+        if (killing.putIfAbsent(r.taskId(), System.currentTimeMillis()) == null) {
+          LOG.warn("orphan task {} on agent {}: unknown to the log, killing it", r.taskId(), r.agentId());
+          driver.kill(r.agentId(), r.taskId(), 3);
+        }
+      } else {
+        driver.acknowledge(r);
+      }
+      return;
+    }
+    if (t.state() == r.state() && (r.healthy() == null || r.healthy().equals(t.healthy()))) return;
+    if (reporting.get(r.taskId()) == r.state()) return; // the same change is being written
+    reporting.put(r.taskId(), r.state());
+    TaskStatusChanged.Builder c = TaskStatusChanged.newBuilder().setTaskId(r.taskId()).setState(r.state())
+        .setMessage(r.message()).setReason(r.reason()).setExitCode(r.exitCode());
+    if (r.healthy() != null) c.setHasHealth(true).setHealthy(r.healthy());
+    long now = System.currentTimeMillis();
+    Future.fromCompletionStage(log.append(Proposal.newBuilder()
+            .addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(c)).build()), context)
+        .onComplete(ar -> {
+          reporting.remove(r.taskId());
+          if (ar.failed()) return; // the next heartbeat reports it again
+          driver.acknowledge(r);
+          if (Task.isTerminal(r.state())) {
+            boolean wanted = killing.remove(r.taskId()) != null;
+            if (!wanted && (r.state() == TaskState.TASK_FAILED || r.state() == TaskState.TASK_ERROR)) {
+              log.state().app(t.appId()).ifPresent(app -> backoff.computeIfAbsent(app.getId(), k -> new Backoff()).failed(app, now));
+            }
+          }
+        });
+  }
+
+  @Override
+  public void agentLost(String agentId, String reason) {
+    if (!leader) return;
+    Proposal.Builder p = Proposal.newBuilder();
+    long now = System.currentTimeMillis();
+    for (Task t : log.state().tasks()) {
+      if (!t.agentId().equals(agentId)) continue;
+      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(TaskStatusChanged.newBuilder()
+          .setTaskId(t.id()).setState(TaskState.TASK_LOST).setReason("agent_lost").setMessage(reason)));
+    }
+    if (p.getEventsCount() == 0) return;
+    LOG.warn("agent {} lost ({}): {} tasks LOST, to be replaced", agentId, reason, p.getEventsCount());
+    Future.fromCompletionStage(log.append(p.build()), context);
+  }
+}

@@ -75,7 +75,12 @@ final class TestNode implements AutoCloseable {
   }
 
   Resp send(String method, String path, String body, String contentType) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30));
+    return request(url(), method, path, body, contentType);
+  }
+
+  /** One request to any HTTP server of the test (a node, an agent). */
+  static Resp request(String base, String method, String path, String body, String contentType) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (contentType != null) b.header("Content-Type", contentType);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {

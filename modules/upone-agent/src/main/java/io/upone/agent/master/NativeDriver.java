@@ -258,15 +258,11 @@ public final class NativeDriver implements ClusterDriver {
     });
   }
 
-  /** An agent's attributes (empty when unknown). Call on the driver's context. */
-  public Map<String, String> attributesOf(String agentId) {
-    AgentRecord a = agents.get(agentId);
-    return a == null ? Map.of() : a.attributes;
-  }
-
-  /** How many agents are registered now (placement spreads over them). */
-  public int agentCount() {
-    return agents.size();
+  /** Registered agents: id → (hostname, attributes). Call on the driver's context. */
+  public Map<String, Map.Entry<String, Map<String, String>>> agentsNow() {
+    Map<String, Map.Entry<String, Map<String, String>>> out = new LinkedHashMap<>();
+    agents.forEach((id, a) -> out.put(id, Map.entry(a.hostname == null ? "" : a.hostname, a.attributes)));
+    return out;
   }
 
   @Override

@@ -28,16 +28,19 @@ import java.util.regex.Pattern;
 public final class OfferMatcher {
   private OfferMatcher() {}
 
-  public record Demand(AppSpec app, int count) {}
+  /** @param relaxSpread the app has waited long enough: fill any agent, spread or not */
+  public record Demand(AppSpec app, int count, boolean relaxSpread) {}
+
+  /** What placement knows of every agent: for constraints on tasks elsewhere and for the spread share. */
+  public record AgentView(String agentId, String hostname, Map<String, String> attributes) {}
 
   public record Placement(AppSpec app, List<Integer> hostPorts) {}
 
-  /**
-   * @param agentAttributes attributes of any agent by id (for constraints counting tasks elsewhere)
-   * @param agentCount      agents known now, for the spread share
-   */
-  public static List<Placement> match(Offer offer, List<Demand> demands, State state,
-                                      Function<String, Map<String, String>> agentAttributes, int agentCount) {
+  public static List<Placement> match(Offer offer, List<Demand> demands, State state, Map<String, AgentView> agents) {
+    Function<String, Map<String, String>> agentAttributes = id -> {
+      AgentView v = agents.get(id);
+      return v == null ? Map.of() : v.attributes();
+    };
     double cpus = offer.resources().cpus();
     double mem = offer.resources().mem();
     double disk = offer.resources().disk();
@@ -47,7 +50,8 @@ public final class OfferMatcher {
       AppSpec app = d.app();
       Map<String, Integer> placedHere = new HashMap<>();
       int onThisAgent = (int) state.tasksOf(app.getId()).stream().filter(t -> t.agentId().equals(offer.agentId())).count();
-      int share = (int) Math.ceil(app.getInstances() / (double) Math.max(1, agentCount));
+      long feasible = agents.values().stream().filter(a -> staticFit(app, a.hostname(), a.attributes())).count();
+      int share = d.relaxSpread() ? Integer.MAX_VALUE : (int) Math.ceil(app.getInstances() / (double) Math.max(1, feasible));
       for (int i = 0; i < d.count(); i++) {
         if (onThisAgent >= share) break;
         if (app.getCpus() > cpus + 1e-9 || app.getMem() > mem + 1e-9 || app.getDisk() > disk + 1e-9) break;
@@ -68,6 +72,21 @@ public final class OfferMatcher {
 
   private static String valueOf(String field, String hostname, Map<String, String> attributes) {
     return "hostname".equals(field) ? hostname : attributes.get(field);
+  }
+
+  /** Constraints that depend on the agent alone (not on where other tasks are). */
+  static boolean staticFit(AppSpec app, String hostname, Map<String, String> attributes) {
+    for (Constraint c : app.getConstraintsList()) {
+      String v = valueOf(c.getField(), hostname, attributes);
+      boolean ok = switch (c.getOperator()) {
+        case "CLUSTER", "IS" -> c.getValue().equals(v);
+        case "LIKE" -> v != null && Pattern.compile(c.getValue()).matcher(v).matches();
+        case "UNLIKE" -> v == null || !Pattern.compile(c.getValue()).matcher(v).matches();
+        default -> true;
+      };
+      if (!ok) return false;
+    }
+    return true;
   }
 
   static boolean constraintsAllow(AppSpec app, Offer offer, State state,

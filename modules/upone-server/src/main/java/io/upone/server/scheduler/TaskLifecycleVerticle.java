@@ -45,6 +45,11 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   private final Map<String, TaskState> reporting = new HashMap<>();
   private boolean leader;
   private boolean revived;
+  /** An offer was declined for lack of demand (with a long filter): new demand must revive. */
+  private boolean declinedIdle;
+  /** Since when each app has had unmet demand: after a while the spread is relaxed. */
+  private final Map<String, Long> pendingSince = new HashMap<>();
+  private static final long RELAX_SPREAD_AFTER_MS = 3000;
   private long timer = -1;
   private AutoCloseable leadership;
 
@@ -92,6 +97,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     vertx.cancelTimer(timer);
     driver.stop();
     backoff.clear();
+    pendingSince.clear();
     killing.clear();
     launching.clear();
     reporting.clear();
@@ -111,7 +117,12 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     s.apps().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(app -> {
       int missing = app.getInstances() - live(s, app.getId()).size() - launching.getOrDefault(app.getId(), 0);
       Backoff b = backoff.get(app.getId());
-      if (missing > 0 && (b == null || b.delayMs(now) == 0)) out.add(new OfferMatcher.Demand(app, missing));
+      if (missing > 0 && (b == null || b.delayMs(now) == 0)) {
+        long since = pendingSince.computeIfAbsent(app.getId(), k -> now);
+        out.add(new OfferMatcher.Demand(app, missing, now - since > RELAX_SPREAD_AFTER_MS));
+      } else if (missing <= 0) {
+        pendingSince.remove(app.getId());
+      }
     });
     return out;
   }
@@ -138,7 +149,10 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     }
     killing.keySet().removeIf(id -> s.task(id).isEmpty());
     boolean demand = !demands(s, now).isEmpty();
-    if (demand && !revived) driver.revive();
+    if (demand && (!revived || declinedIdle)) {
+      driver.revive();
+      declinedIdle = false;
+    }
     if (!demand && revived) driver.suppress();
     revived = demand;
   }
@@ -191,9 +205,12 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
       List<OfferMatcher.Demand> demands = demands(s, now);
       if (demands.isEmpty()) {
         driver.decline(offer.offerId(), 30);
+        declinedIdle = true;
         continue;
       }
-      List<OfferMatcher.Placement> placed = OfferMatcher.match(offer, demands, s, driver::attributesOf, driver.agentCount());
+      Map<String, OfferMatcher.AgentView> views = new HashMap<>();
+      driver.agentsNow().forEach((id, e) -> views.put(id, new OfferMatcher.AgentView(id, e.getKey(), e.getValue())));
+      List<OfferMatcher.Placement> placed = OfferMatcher.match(offer, demands, s, views);
       if (placed.isEmpty()) {
         driver.decline(offer.offerId(), config.refuseSeconds());
         continue;

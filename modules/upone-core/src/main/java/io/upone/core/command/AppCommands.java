@@ -63,6 +63,9 @@ public final class AppCommands {
   /** Replaces the whole definition. A {@code version} in the body must be the current one. */
   public static Proposal update(State state, String id, SpecRequest req, long nowMs) {
     AppSpec cur = existing(state, id);
+    if (!req.spec().getId().equals(cur.getId())) {
+      throw Problem.invalid("id", "must match the id in the path (" + cur.getId() + ")").asFailure();
+    }
     if (req.versionGiven() && req.spec().getVersion() != cur.getVersion()) {
       throw stale(cur, req.spec().getVersion());
     }

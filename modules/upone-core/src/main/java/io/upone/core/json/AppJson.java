@@ -36,6 +36,7 @@ public final class AppJson {
   /** Strict: a key given twice is an error, not "last one wins". */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   // Marathon's defaults for fields a definition leaves out.
@@ -332,7 +333,7 @@ public final class AppJson {
           ObjectNode vo = vs.addObject();
           vo.put("containerPath", v.getContainerPath());
           if (!v.getHostPath().isEmpty()) vo.put("hostPath", v.getHostPath());
-          vo.put("mode", v.getMode() == Volume.Mode.RO ? "RO" : "RW");
+          if (v.getMode() != Volume.Mode.MODE_UNSPECIFIED) vo.put("mode", v.getMode() == Volume.Mode.RO ? "RO" : "RW");
         }
       }
     }

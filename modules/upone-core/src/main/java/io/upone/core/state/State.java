@@ -42,7 +42,7 @@ public final class State {
   private final ConcurrentHashMap<String, AppSpec> apps = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Task> tasks = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Task>> tasksByApp = new ConcurrentHashMap<>();
-  /** Agent ids and hostnames repeat across thousands of tasks; keep one copy of each. */
+  /** Agent ids, hostnames and app ids repeat across thousands of tasks; keep one copy of each. */
   private final Map<String, String> pool = new HashMap<>();
   private volatile String frameworkId = "";
   private volatile String frameworkMaster = "";
@@ -145,6 +145,12 @@ public final class State {
       case APP_UPDATED -> expectVersion(e.getAppUpdated().getSpec().getId(), e.getAppUpdated().getPreviousVersion());
       case APP_SCALED -> expectVersion(e.getAppScaled().getAppId(), e.getAppScaled().getPreviousVersion());
       case APP_DELETED -> expectVersion(e.getAppDeleted().getAppId(), e.getAppDeleted().getPreviousVersion());
+      case TASK_STATUS_CHANGED -> switch (e.getTaskStatusChanged().getState()) {
+        // a state this build does not know (e.g. written by a newer version) cannot be projected
+        case UNRECOGNIZED, TASK_STATE_UNSPECIFIED -> Optional.of(new Problem(Problem.Kind.INVALID, "unknown_task_state",
+            "task state " + e.getTaskStatusChanged().getStateValue() + " is not known to this version", List.of()));
+        default -> Optional.empty();
+      };
       case PAYLOAD_NOT_SET -> Optional.of(Problem.conflict("event_empty", "event has no payload"));
       default -> Optional.empty();
     };
@@ -218,7 +224,7 @@ public final class State {
       return;
     }
     byte health = e.getHasHealth() ? (e.getHealthy() ? (byte) 1 : (byte) 2) : 0;
-    putTask(cur.withStatus(e.getState(), intern(e.getMessage()), e.getExitCode(), health, atMs));
+    putTask(cur.withStatus(e.getState(), e.getMessage(), e.getExitCode(), health, atMs));
   }
 
   private void onFrameworkRegistered(FrameworkRegistered e) {
@@ -270,7 +276,7 @@ public final class State {
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);
       byte health = r.getHasHealth() ? (r.getHealthy() ? (byte) 1 : (byte) 2) : 0;
       st.putTask(new Task(r.getTaskId(), st.intern(r.getAppId()), r.getAppVersion(), st.intern(r.getAgentId()),
-          st.intern(r.getHostname()), ports, r.getState(), st.intern(r.getMessage()), r.getExitCode(), health,
+          st.intern(r.getHostname()), ports, r.getState(), r.getMessage(), r.getExitCode(), health,
           r.getLaunchedAtMs(), r.getUpdatedAtMs(), r.getRunningAtMs()));
     }
     return st;

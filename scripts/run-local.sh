@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts one upone node in the foreground: a one-member raft group with its data in data/node1.
+# Starts one upone node in the foreground: a one-member raft group with its data in data/node1,
+# and an embedded agent that runs tasks as real processes on this machine (ended on Ctrl-C).
 # Env: UPONE_HTTP_PORT (8080), UPONE_RAFT (127.0.0.1:7070), UPONE_DATA_DIR (data/node1), JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,4 +9,4 @@ JAR=modules/upone-server/target/upone.jar
 export UPONE_HTTP_PORT="${UPONE_HTTP_PORT:-8080}"
 export UPONE_RAFT="${UPONE_RAFT:-127.0.0.1:7070}"
 export UPONE_DATA_DIR="${UPONE_DATA_DIR:-data/node1}"
-exec java ${JAVA_OPTS:--Xmx1g -Dcom.google.protobuf.use_unsafe_pre22_gencode} -jar "$JAR" server
+exec java ${JAVA_OPTS:--Xmx1g -Dcom.google.protobuf.use_unsafe_pre22_gencode} -jar "$JAR" server --local-agent ${UPONE_LOCAL_AGENT_RESOURCES:+--local-agent-resources "$UPONE_LOCAL_AGENT_RESOURCES"}

@@ -321,23 +321,42 @@ public final class Agent extends AbstractVerticle {
       stopped.complete();
       return;
     }
-    List<java.util.concurrent.CompletableFuture<Integer>> exits = new ArrayList<>();
-    for (AgentTask t : tasks.values()) {
-      if (t.running != null && t.running.alive()) {
-        t.killRequested = true;
-        exits.add(t.running.exit());
-      }
-    }
     vertx.executeBlocking(() -> {
-      for (AgentTask t : tasks.values()) if (t.running != null && t.running.alive()) t.running.signal("TERM");
-      try {
-        java.util.concurrent.CompletableFuture.allOf(exits.toArray(new java.util.concurrent.CompletableFuture[0]))
-            .get(3, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        for (AgentTask t : tasks.values()) if (t.running != null && t.running.alive()) t.running.signal("KILL");
-      }
+      endAllTasks(java.time.Duration.ofSeconds(3));
       return null;
     }, false).onComplete(ar -> stopped.complete());
+  }
+
+  /**
+   * Ends every running task now: SIGTERM to each process group, SIGKILL to what is left after
+   * the grace period. Synchronous and independent of Vert.x, so it also works from a JVM
+   * shutdown hook while other hooks are tearing thread pools down.
+   */
+  public void endAllTasks(java.time.Duration grace) {
+    stopping = true;
+    List<AgentTask> alive = tasks.values().stream().filter(t -> t.running != null && t.running.alive()).toList();
+    for (AgentTask t : alive) {
+      t.killRequested = true;
+      t.running.signal("TERM");
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (AgentTask t : alive) {
+      try {
+        t.running.exit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+      } catch (Exception e) {
+        t.running.signal("KILL");
+      }
+    }
+  }
+
+  private String deploymentId;
+
+  public void deploymentId(String id) {
+    this.deploymentId = id;
+  }
+
+  public String deploymentId() {
+    return deploymentId;
   }
 
   /** Ends every task when this agent stops (embedded agents, tests). */

@@ -81,15 +81,18 @@ public final class Main implements Runnable {
         server = UponeServer.start(cfg).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         Throwable c = e.getCause() == null ? e : e.getCause();
-        System.err.println("upone: cannot start: " + c.getMessage());
+        System.err.println("upone: cannot start: " + (c.getMessage() == null ? c.toString() : c.getMessage()));
         return 1;
       }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("upone: stopping");
+        if (server.localAgent() != null) server.localAgent().endAllTasks(Duration.ofSeconds(3));
         try {
-          server.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // exiting anyway
+          server.stop().get(20, TimeUnit.SECONDS);
+          System.out.println("upone: stopped");
+        } catch (Exception e) {
+          System.err.println("upone: stopping failed: " + e);
         }
         stopped.countDown();
       }, "upone-shutdown"));

@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One upone node: the event log member, the verticles, the HTTP API. {@link Main} starts one
@@ -48,7 +49,10 @@ public final class UponeServer {
     AgentConfig ac = new AgentConfig("http://127.0.0.1:" + http.port(), res, AgentConfig.parseAttributes(la.attributes()),
         config.dataDir().resolve("agent"), host, "127.0.0.1", 0, config.scheduler().heartbeatMs(), 10L << 20);
     Agent agent = new Agent(ac, new ProcessExecutor()).killTasksOnStop(true);
-    return vertx.deployVerticle(agent).map(id -> agent);
+    return vertx.deployVerticle(agent).map(id -> {
+      agent.deploymentId(id);
+      return agent;
+    });
   }
 
   /** The embedded agent, or null. */
@@ -105,11 +109,20 @@ public final class UponeServer {
     return "http://" + ("0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost()) + ":" + http.port();
   }
 
-  /** Stops Vert.x (HTTP API and verticles first), then this log member. */
-  public Future<Void> stop() {
-    return vertx.close().transform(ar -> {
-      log.close();
-      return Future.<Void>succeededFuture();
-    });
+  /**
+   * Stops the embedded agent first (it ends its tasks while Vert.x still runs its workers), then
+   * Vert.x (HTTP API and verticles), then this log member. Each step is started from a plain
+   * thread: a continuation bound to an event loop would never run once Vert.x has closed it.
+   */
+  public CompletableFuture<Void> stop() {
+    CompletableFuture<Void> agentDown = localAgent == null ? CompletableFuture.completedFuture(null)
+        : vertx.undeploy(localAgent.deploymentId()).toCompletionStage().toCompletableFuture()
+            .exceptionally(t -> null);
+    return agentDown
+        .thenComposeAsync(v -> vertx.close().toCompletionStage())
+        .handleAsync((v, t) -> {
+          log.close();
+          return null;
+        });
   }
 }

@@ -100,7 +100,7 @@ final class TestNode implements AutoCloseable {
 
   void stop() throws Exception {
     if (server != null) {
-      server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      server.stop().get(30, TimeUnit.SECONDS);
       server = null;
     }
   }

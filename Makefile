@@ -21,7 +21,7 @@ test:
 
 ## bench: benchmarks that print figures and their ratio to a baseline measured in the same run
 bench: jar
-	scripts/bench-eventlog.sh
+	scripts/bench.sh
 
 ## cluster: three nodes on loopback in the background (logs and data under run/); cluster-stop ends them
 cluster: jar

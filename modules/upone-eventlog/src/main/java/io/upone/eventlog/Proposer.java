@@ -27,6 +27,8 @@ final class Proposer {
   private final int maxProposals;
   private final int maxBytes;
   private final Semaphore inFlight;
+  /** In-flight bytes, in KiB: many small entries may be in flight, but never more than 64 MiB. */
+  private final Semaphore inFlightKib = new Semaphore(64 * 1024);
   private final Supplier<Problem.Failure> notLeader;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -99,9 +101,14 @@ final class Proposer {
     apply(entry, futures);
   }
 
-  private void apply(LogEntry.Builder entry, List<CompletableFuture<List<Event>>> futures) {
+  private void apply(LogEntry.Builder entry, List<CompletableFuture<List<Event>>> futures) throws InterruptedException {
     byte[] data = entry.build().toByteArray();
-    node.apply(new Task(ByteBuffer.wrap(data), new BatchClosure(futures, inFlight::release)));
+    int kib = Math.min(64 * 1024, Math.max(1, (data.length + 1023) / 1024));
+    inFlightKib.acquire(kib);
+    node.apply(new Task(ByteBuffer.wrap(data), new BatchClosure(futures, () -> {
+      inFlightKib.release(kib);
+      inFlight.release();
+    })));
   }
 
   void stop() {

@@ -17,7 +17,7 @@ public record RaftConfig(String groupId, Path dataDir, String self, List<String>
                          boolean sync) {
 
   public static RaftConfig single(Path dataDir, String self) {
-    return new RaftConfig("upone", dataDir, self, List.of(self), 1000, 4096, 4 << 20, 10_000, 256, true);
+    return new RaftConfig("upone", dataDir, self, List.of(self), 1000, 4096, 4 << 20, 10_000, 4096, true);
   }
 
   public RaftConfig withPeers(List<String> newPeers) {

@@ -11,9 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Event append throughput through upone's EventLog (SOFAJRaft underneath, fsync on), on 1 and 3
@@ -77,25 +74,12 @@ public final class AppendBench {
   }
 
   static double drive(RaftEventLog leader, String prefix, int n, int window) throws InterruptedException {
-    Semaphore inFlight = new Semaphore(window);
-    CountDownLatch done = new CountDownLatch(n);
-    AtomicLong failed = new AtomicLong();
-    long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      inFlight.acquire();
+    return Pipelined.run(n, window, (i, done) -> {
       Proposal p = Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(i).setTaskLaunched(
           TaskLaunched.newBuilder().setTaskId(prefix + "-task-" + i).setAppId("/bench/app-" + (i % 100)).setAppVersion(1)
               .setAgentId("agent-" + (i % 1000)).setHostname("host-" + (i % 1000)).addHostPorts(31000 + i % 1000))).build();
-      leader.append(p).whenComplete((e, t) -> {
-        if (t != null) failed.incrementAndGet();
-        inFlight.release();
-        done.countDown();
-      });
-    }
-    done.await();
-    double secs = (System.nanoTime() - t0) / 1e9;
-    if (failed.get() > 0) throw new IllegalStateException(failed.get() + " appends failed");
-    return n / secs;
+      leader.append(p).whenComplete((e, t) -> done.accept(t == null));
+    });
   }
 
   static List<String> peers(int n) throws IOException {

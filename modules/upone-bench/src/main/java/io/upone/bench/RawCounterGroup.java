@@ -14,8 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -82,23 +80,8 @@ final class RawCounterGroup implements AutoCloseable {
   /** Applies {@code n} entries with at most {@code window} in flight; returns entries per second. */
   double run(int n, int window) throws InterruptedException {
     Node leader = leader();
-    Semaphore inFlight = new Semaphore(window);
-    CountDownLatch done = new CountDownLatch(n);
-    AtomicLong failed = new AtomicLong();
-    long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      inFlight.acquire();
-      ByteBuffer b = ByteBuffer.allocate(8).putLong(0, 1);
-      leader.apply(new Task(b, status -> {
-        if (!status.isOk()) failed.incrementAndGet();
-        inFlight.release();
-        done.countDown();
-      }));
-    }
-    done.await();
-    double secs = (System.nanoTime() - t0) / 1e9;
-    if (failed.get() > 0) throw new IllegalStateException(failed.get() + " raw applies failed");
-    return n / secs;
+    return Pipelined.run(n, window, (i, done) ->
+        leader.apply(new Task(ByteBuffer.allocate(8).putLong(0, 1), status -> done.accept(status.isOk()))));
   }
 
   @Override

@@ -44,6 +44,7 @@ public final class State {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Task>> tasksByApp = new ConcurrentHashMap<>();
   /** Agent ids, hostnames and app ids repeat across thousands of tasks; keep one copy of each. */
   private final Map<String, String> pool = new HashMap<>();
+  private final JobBook jobs = new JobBook();
   private volatile String frameworkId = "";
   private volatile String frameworkMaster = "";
   private volatile long lastEventIndex;
@@ -79,6 +80,14 @@ public final class State {
   public Collection<Task> tasksOf(String appId) {
     Map<String, Task> m = tasksByApp.get(appId);
     return m == null ? List.of() : m.values();
+  }
+
+  public Optional<io.upone.core.proto.JobRecord> job(String id) {
+    return jobs.job(id);
+  }
+
+  public Collection<io.upone.core.proto.JobRecord> jobs() {
+    return jobs.jobs();
   }
 
   public String frameworkId() {
@@ -152,6 +161,7 @@ public final class State {
         default -> Optional.empty();
       };
       case PAYLOAD_NOT_SET -> Optional.of(Problem.conflict("event_empty", "event has no payload"));
+      case JOB_CREATED, JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> jobs.check(e);
       default -> Optional.empty();
     };
   }
@@ -172,11 +182,19 @@ public final class State {
       case APP_UPDATED -> e.getAppUpdated().getSpec().getId();
       case APP_SCALED -> e.getAppScaled().getAppId();
       case APP_DELETED -> e.getAppDeleted().getAppId();
+      case JOB_CREATED -> "job:" + e.getJobCreated().getSpec().getId();
+      case JOB_UPDATED -> "job:" + e.getJobUpdated().getSpec().getId();
+      case JOB_DELETED -> "job:" + e.getJobDeleted().getJobId();
+      case JOB_RUN_FIRED -> "job:" + e.getJobRunFired().getJobId();
+      case JOB_RUN_MISSED -> "job:" + e.getJobRunMissed().getJobId();
       default -> null;
     };
   }
 
-  /** Applies one already-checked, committed event. */
+  /**
+   * Applies one already-checked, committed event. (Checks run against the state before the
+   * proposal, which is why a proposal may touch one app or job at most once.)
+   */
   void apply(Event e) {
     switch (e.getPayloadCase()) {
       case APP_CREATED -> onAppCreated(e.getAppCreated());
@@ -186,6 +204,12 @@ public final class State {
       case TASK_LAUNCHED -> onTaskLaunched(e.getTaskLaunched(), e.getTimestampMs());
       case TASK_STATUS_CHANGED -> onTaskStatusChanged(e.getTaskStatusChanged(), e.getTimestampMs());
       case FRAMEWORK_REGISTERED -> onFrameworkRegistered(e.getFrameworkRegistered());
+      case JOB_CREATED -> jobs.onJobCreated(e.getJobCreated());
+      case JOB_UPDATED -> jobs.onJobUpdated(e.getJobUpdated());
+      case JOB_DELETED -> jobs.onJobDeleted(e.getJobDeleted());
+      case JOB_RUN_FIRED -> jobs.onJobRunFired(e.getJobRunFired(), e.getTimestampMs());
+      case JOB_RUN_MISSED -> jobs.onJobRunMissed(e.getJobRunMissed(), e.getTimestampMs());
+      case JOB_RUN_FINISHED -> jobs.onJobRunFinished(e.getJobRunFinished(), e.getTimestampMs());
       default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
     }
     lastEventIndex = e.getIndex();
@@ -210,10 +234,11 @@ public final class State {
   }
 
   private void onTaskLaunched(TaskLaunched e, long atMs) {
+    jobs.onTaskLaunched(e, atMs);
     int[] ports = new int[e.getHostPortsCount()];
     for (int i = 0; i < ports.length; i++) ports[i] = e.getHostPorts(i);
     putTask(new Task(e.getTaskId(), intern(e.getAppId()), e.getAppVersion(), intern(e.getAgentId()),
-        intern(e.getHostname()), ports, TaskState.TASK_STAGING, "", 0, (byte) 0, atMs, atMs, 0));
+        intern(e.getHostname()), ports, TaskState.TASK_STAGING, "", 0, (byte) 0, atMs, atMs, 0, e.getRunId()));
   }
 
   private void onTaskStatusChanged(TaskStatusChanged e, long atMs) {
@@ -260,6 +285,7 @@ public final class State {
         .setFrameworkId(frameworkId).setFrameworkMaster(frameworkMaster);
     apps.values().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(b::addApps);
     tasks.values().stream().sorted(Comparator.comparing(Task::id)).forEach(t -> b.addTasks(t.toRecord()));
+    b.addAllJobs(jobs.sorted());
     return b.build();
   }
 
@@ -271,13 +297,14 @@ public final class State {
     st.frameworkId = s.getFrameworkId();
     st.frameworkMaster = s.getFrameworkMaster();
     for (AppSpec a : s.getAppsList()) st.apps.put(a.getId(), a);
+    st.jobs.restore(s.getJobsList());
     for (TaskRecord r : s.getTasksList()) {
       int[] ports = new int[r.getHostPortsCount()];
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);
       byte health = r.getHasHealth() ? (r.getHealthy() ? (byte) 1 : (byte) 2) : 0;
       st.putTask(new Task(r.getTaskId(), st.intern(r.getAppId()), r.getAppVersion(), st.intern(r.getAgentId()),
           st.intern(r.getHostname()), ports, r.getState(), r.getMessage(), r.getExitCode(), health,
-          r.getLaunchedAtMs(), r.getUpdatedAtMs(), r.getRunningAtMs()));
+          r.getLaunchedAtMs(), r.getUpdatedAtMs(), r.getRunningAtMs(), r.getRunId()));
     }
     return st;
   }

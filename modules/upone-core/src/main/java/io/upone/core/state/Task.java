@@ -21,9 +21,10 @@ public final class Task {
   private final long launchedAtMs;
   private final long updatedAtMs;
   private final long runningAtMs;
+  private final String runId;
 
   Task(String id, String appId, long appVersion, String agentId, String hostname, int[] hostPorts, TaskState state,
-       String message, int exitCode, byte health, long launchedAtMs, long updatedAtMs, long runningAtMs) {
+       String message, int exitCode, byte health, long launchedAtMs, long updatedAtMs, long runningAtMs, String runId) {
     this.id = id;
     this.appId = appId;
     this.appVersion = appVersion;
@@ -37,12 +38,13 @@ public final class Task {
     this.launchedAtMs = launchedAtMs;
     this.updatedAtMs = updatedAtMs;
     this.runningAtMs = runningAtMs;
+    this.runId = runId;
   }
 
   Task withStatus(TaskState newState, String newMessage, int newExitCode, byte newHealth, long atMs) {
     long running = runningAtMs == 0 && newState == TaskState.TASK_RUNNING ? atMs : runningAtMs;
     return new Task(id, appId, appVersion, agentId, hostname, hostPorts, newState, newMessage, newExitCode, newHealth,
-        launchedAtMs, atMs, running);
+        launchedAtMs, atMs, running, runId);
   }
 
   public String id() { return id; }
@@ -59,6 +61,8 @@ public final class Task {
   public long launchedAtMs() { return launchedAtMs; }
   public long updatedAtMs() { return updatedAtMs; }
   public long runningAtMs() { return runningAtMs; }
+  /** The job run this task executes, or "" for an app's task. */
+  public String runId() { return runId; }
 
   public static boolean isTerminal(TaskState s) {
     return switch (s) {
@@ -72,7 +76,7 @@ public final class Task {
         .setTaskId(id).setAppId(appId).setAppVersion(appVersion).setAgentId(agentId).setHostname(hostname)
         .setState(state).setMessage(message).setExitCode(exitCode)
         .setHasHealth(health != 0).setHealthy(health == 1)
-        .setLaunchedAtMs(launchedAtMs).setUpdatedAtMs(updatedAtMs).setRunningAtMs(runningAtMs);
+        .setLaunchedAtMs(launchedAtMs).setUpdatedAtMs(updatedAtMs).setRunningAtMs(runningAtMs).setRunId(runId);
     for (int p : hostPorts) b.addHostPorts(p);
     return b.build();
   }

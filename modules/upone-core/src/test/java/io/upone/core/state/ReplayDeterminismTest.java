@@ -104,7 +104,7 @@ class ReplayDeterminismTest {
     String appId = !existing.isEmpty() && rnd.nextInt(4) != 0 ? existing.get(rnd.nextInt(existing.size())) : anyId;
     long version = view.app(appId).map(AppSpec::getVersion).orElse(1L);
     long previous = rnd.nextInt(10) == 0 ? version + 1 + rnd.nextInt(3) : version; // sometimes stale
-    int kind = rnd.nextInt(100);
+    int kind = rnd.nextInt(112);
     if (kind < 12) {
       return created(randomSpec(rnd, anyId, 1), ts);
     } else if (kind < 20) {
@@ -126,9 +126,51 @@ class ReplayDeterminismTest {
       return rnd.nextBoolean()
           ? status(taskId, s, ts)
           : status(taskId, s, rnd.nextBoolean(), rnd.nextInt(5) == 0 ? "check " + rnd.nextInt(50) : "", ts);
+    } else if (kind >= 100) {
+      return randomJobEvent(rnd, view, ts, newTaskId);
     } else {
       return framework("fw-" + rnd.nextInt(3), "master-" + rnd.nextInt(3) + ":5050", ts);
     }
+  }
+
+  /** Job events: fires mostly in order, sometimes a stale instant (refused), runs started and ended. */
+  private static Event randomJobEvent(Random rnd, State view, long ts, String newTaskId) {
+    String jobId = "/jobs/j" + rnd.nextInt(4);
+    var rec = view.job(jobId);
+    long version = rec.map(r -> r.getSpec().getVersion()).orElse(1L);
+    long last = rec.map(io.upone.core.proto.JobRecord::getLastScheduledMs).orElse(0L);
+    long instant = rnd.nextInt(8) == 0 ? last : last + 60_000L * (1 + rnd.nextInt(3)); // sometimes already fired
+    Event.Builder e = Event.newBuilder().setTimestampMs(ts);
+    int k = rnd.nextInt(100);
+    if (k < 12) {
+      e.setJobCreated(io.upone.core.proto.JobCreated.newBuilder().setSpec(io.upone.core.proto.JobSpec.newBuilder()
+          .setId(jobId).setSchedule("* * * * *").setCmd("report " + rnd.nextInt(9)).setCpus(0.1).setMem(32)
+          .setHistoryLimit(1 + rnd.nextInt(5)).setVersion(1)));
+    } else if (k < 18) {
+      e.setJobUpdated(io.upone.core.proto.JobUpdated.newBuilder().setPreviousVersion(version).setSpec(
+          io.upone.core.proto.JobSpec.newBuilder().setId(jobId).setSchedule("*/5 * * * *").setCmd("report")
+              .setSuspended(rnd.nextBoolean()).setCpus(0.2).setMem(64).setVersion(version + 1)));
+    } else if (k < 21) {
+      e.setJobDeleted(io.upone.core.proto.JobDeleted.newBuilder().setJobId(jobId).setPreviousVersion(version));
+    } else if (k < 50) {
+      e.setJobRunFired(io.upone.core.proto.JobRunFired.newBuilder().setJobId(jobId).setRunId(jobId + "@" + instant)
+          .setScheduledMs(instant));
+    } else if (k < 62) {
+      e.setJobRunMissed(io.upone.core.proto.JobRunMissed.newBuilder().setJobId(jobId).setRunId(jobId + "@" + instant)
+          .setScheduledMs(instant).setReason("deadline"));
+    } else {
+      var active = rec.map(io.upone.core.proto.JobRecord::getActiveList).orElse(List.of());
+      String run = active.isEmpty() ? jobId + "@0" : active.get(rnd.nextInt(active.size())).getRunId();
+      if (k < 80) {
+        e.setTaskLaunched(io.upone.core.proto.TaskLaunched.newBuilder().setTaskId(newTaskId).setAppId(jobId).setRunId(run)
+            .setAgentId("agent-" + rnd.nextInt(8)).setHostname("host"));
+      } else {
+        e.setJobRunFinished(io.upone.core.proto.JobRunFinished.newBuilder().setJobId(jobId).setRunId(run)
+            .setState(rnd.nextBoolean() ? io.upone.core.proto.RunState.RUN_FINISHED : io.upone.core.proto.RunState.RUN_FAILED)
+            .setExitCode(rnd.nextInt(3)));
+      }
+    }
+    return e.build();
   }
 
   private static AppSpec randomSpec(Random rnd, String id, long version) {

@@ -34,6 +34,12 @@ public final class EventJson {
       case TASK_LAUNCHED -> "TaskLaunched";
       case TASK_STATUS_CHANGED -> "TaskStatusChanged";
       case FRAMEWORK_REGISTERED -> "FrameworkRegistered";
+      case JOB_CREATED -> "JobCreated";
+      case JOB_UPDATED -> "JobUpdated";
+      case JOB_DELETED -> "JobDeleted";
+      case JOB_RUN_FIRED -> "JobRunFired";
+      case JOB_RUN_MISSED -> "JobRunMissed";
+      case JOB_RUN_FINISHED -> "JobRunFinished";
       case PAYLOAD_NOT_SET -> "Unknown";
     };
   }
@@ -43,6 +49,7 @@ public final class EventJson {
     return switch (e.getPayloadCase()) {
       case APP_CREATED, APP_UPDATED, APP_SCALED, APP_DELETED -> Addresses.EVENTS_APP;
       case TASK_LAUNCHED, TASK_STATUS_CHANGED -> Addresses.EVENTS_TASK;
+      case JOB_CREATED, JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> Addresses.EVENTS_JOB;
       default -> Addresses.EVENTS_FRAMEWORK;
     };
   }

@@ -105,10 +105,10 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
 
   // ---- desired vs actual -------------------------------------------------------------------------
 
-  /** Tasks that count toward an app's instances: alive and not being killed. */
+  /** Tasks that count toward an app's instances: alive, not being killed, not a job run's. */
   private List<Task> live(State s, String appId) {
     List<Task> out = new ArrayList<>();
-    for (Task t : s.tasksOf(appId)) if (!killing.containsKey(t.id())) out.add(t);
+    for (Task t : s.tasksOf(appId)) if (t.runId().isEmpty() && !killing.containsKey(t.id())) out.add(t);
     return out;
   }
 
@@ -143,7 +143,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     }
     // tasks of deleted apps, and kills that went unanswered
     for (Task t : s.tasks()) {
-      if (s.app(t.appId()).isEmpty() && !killing.containsKey(t.id())) kill(t, "app deleted");
+      if (t.runId().isEmpty() && s.app(t.appId()).isEmpty() && !killing.containsKey(t.id())) kill(t, "app deleted");
       Long sent = killing.get(t.id());
       if (sent != null && now - sent > RESEND_KILL_MS) kill(t, "kill resent");
     }

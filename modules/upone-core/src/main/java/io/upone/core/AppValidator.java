@@ -119,7 +119,7 @@ public final class AppValidator {
     }
   }
 
-  static void constraint(Constraint c, String p, List<FieldError> e) {
+  public static void constraint(Constraint c, String p, List<FieldError> e) {
     if (c.getField().isBlank()) e.add(new FieldError(p, "field must not be empty"));
     String op = c.getOperator();
     if (!OPERATORS.contains(op)) {

@@ -255,19 +255,24 @@ public final class AppJson {
   }
 
   private static void readConstraint(JsonNode el, String p, AppSpec.Builder b, List<FieldError> errors) {
+    constraint(el, p, errors).ifPresent(b::addConstraints);
+  }
+
+  /** A Marathon constraint {@code [field, operator, value?]}, or empty with an error recorded. */
+  public static Optional<Constraint> constraint(JsonNode el, String p, List<FieldError> errors) {
     if (!el.isArray() || el.size() < 2 || el.size() > 3) {
       errors.add(new FieldError(p, "must be [field, operator] or [field, operator, value]"));
-      return;
+      return Optional.empty();
     }
     for (int i = 0; i < el.size(); i++) {
       if (!el.get(i).isTextual()) {
         errors.add(new FieldError(p + "[" + i + "]", "must be a string"));
-        return;
+        return Optional.empty();
       }
     }
     Constraint.Builder c = Constraint.newBuilder().setField(el.get(0).textValue()).setOperator(el.get(1).textValue());
     if (el.size() == 3) c.setValue(el.get(2).textValue());
-    b.addConstraints(c);
+    return Optional.of(c.build());
   }
 
   private static HealthCheck readHealthCheck(JsonReader h) {

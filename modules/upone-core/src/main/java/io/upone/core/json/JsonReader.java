@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
  * full path) instead of stopping at the first. {@link #finish()} reports the fields nobody read
  * as unknown, so a typo never passes silently.
  */
-final class JsonReader {
+public final class JsonReader {
   private final JsonNode node;
   private final String path;
   private final List<FieldError> errors;
@@ -30,7 +30,7 @@ final class JsonReader {
   }
 
   /** A reader of {@code node}, or empty (with an error recorded) when it is not an object. */
-  static Optional<JsonReader> of(JsonNode node, String path, List<FieldError> errors) {
+  public static Optional<JsonReader> of(JsonNode node, String path, List<FieldError> errors) {
     if (node == null || !node.isObject()) {
       errors.add(new FieldError(path.isEmpty() ? "$" : path, "must be a JSON object"));
       return Optional.empty();
@@ -38,27 +38,27 @@ final class JsonReader {
     return Optional.of(new JsonReader(node, path, errors));
   }
 
-  String path(String name) {
+  public String path(String name) {
     return path.isEmpty() ? name : path + "." + name;
   }
 
-  void error(String field, String reason) {
+  public void error(String field, String reason) {
     errors.add(new FieldError(field, reason));
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     JsonNode v = node.get(name);
     return v != null && !v.isNull();
   }
 
   /** The raw node, marked as read; null when absent or JSON null. */
-  JsonNode raw(String name) {
+  public JsonNode raw(String name) {
     seen.add(name);
     JsonNode v = node.get(name);
     return v == null || v.isNull() ? null : v;
   }
 
-  Optional<String> string(String name) {
+  public Optional<String> string(String name) {
     JsonNode v = raw(name);
     if (v == null) return Optional.empty();
     if (!v.isTextual()) {
@@ -68,7 +68,7 @@ final class JsonReader {
     return Optional.of(v.textValue());
   }
 
-  Optional<Double> number(String name) {
+  public Optional<Double> number(String name) {
     JsonNode v = raw(name);
     if (v == null) return Optional.empty();
     if (!v.isNumber()) {
@@ -83,7 +83,7 @@ final class JsonReader {
     return Optional.of(d);
   }
 
-  Optional<Long> integer(String name) {
+  public Optional<Long> integer(String name) {
     JsonNode v = raw(name);
     if (v == null) return Optional.empty();
     if (!v.isIntegralNumber() || !v.canConvertToLong()) {
@@ -94,7 +94,7 @@ final class JsonReader {
   }
 
   /** An integer in [min, max]. */
-  Optional<Long> integer(String name, long min, long max) {
+  public Optional<Long> integer(String name, long min, long max) {
     Optional<Long> v = integer(name);
     if (v.isPresent() && (v.get() < min || v.get() > max)) {
       error(path(name), "must be between " + min + " and " + max);
@@ -103,7 +103,7 @@ final class JsonReader {
     return v;
   }
 
-  Optional<Boolean> bool(String name) {
+  public Optional<Boolean> bool(String name) {
     JsonNode v = raw(name);
     if (v == null) return Optional.empty();
     if (!v.isBoolean()) {
@@ -114,7 +114,7 @@ final class JsonReader {
   }
 
   /** Each element of an array field, with its path; a non-array is an error. */
-  void array(String name, BiConsumer<JsonNode, String> each) {
+  public void array(String name, BiConsumer<JsonNode, String> each) {
     JsonNode v = raw(name);
     if (v == null) return;
     if (!v.isArray()) {
@@ -124,7 +124,7 @@ final class JsonReader {
     for (int i = 0; i < v.size(); i++) each.accept(v.get(i), path(name) + "[" + i + "]");
   }
 
-  List<String> strings(String name) {
+  public List<String> strings(String name) {
     List<String> out = new ArrayList<>();
     array(name, (el, p) -> {
       if (el.isTextual()) out.add(el.textValue());
@@ -134,7 +134,7 @@ final class JsonReader {
   }
 
   /** A JSON object whose values are all strings (env, labels). Keys keep their order. */
-  Map<String, String> stringMap(String name) {
+  public Map<String, String> stringMap(String name) {
     Map<String, String> out = new LinkedHashMap<>();
     JsonNode v = raw(name);
     if (v == null) return out;
@@ -151,14 +151,14 @@ final class JsonReader {
     return out;
   }
 
-  Optional<JsonReader> object(String name) {
+  public Optional<JsonReader> object(String name) {
     JsonNode v = raw(name);
     if (v == null) return Optional.empty();
     return of(v, path(name), errors);
   }
 
   /** Records every field of the object that no accessor read as unknown. */
-  void finish() {
+  public void finish() {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!seen.contains(f)) error(path(f), "unknown field");

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record Problem(Kind kind, String code, String message, List<FieldError> errors) {
 
-  public enum Kind { INVALID, NOT_FOUND, GONE, CONFLICT, TOO_LARGE, UNAVAILABLE, INTERNAL }
+  public enum Kind { INVALID, NOT_FOUND, METHOD_NOT_ALLOWED, GONE, CONFLICT, TOO_LARGE, UNAVAILABLE, INTERNAL }
 
   public Problem {
     errors = errors == null ? List.of() : List.copyOf(errors);

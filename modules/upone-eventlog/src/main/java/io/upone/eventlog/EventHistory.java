@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <p>Event indexes are assigned at apply time (refused proposals get none), so the mapping from
  * event index to log entry is recorded as it happens: a checkpoint (entry, first event index)
- * every {@value #CHECKPOINT_EVERY} data entries, plus the rare refused proposals. A read starts
+ * whenever the log index has advanced by {@value #CHECKPOINT_EVERY} or more, plus the rare refused proposals. A read starts
  * at the nearest checkpoint and walks forward through the stored entries.
  */
 final class EventHistory {

@@ -70,7 +70,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.route().failureHandler(this::failure);
     r.errorHandler(404, c -> Problems.send(c.response(),
         Problem.notFound("no_such_route", "no resource at " + c.request().method() + " " + c.request().path())));
-    r.errorHandler(405, c -> Problems.send(c.response(), new Problem(Problem.Kind.INVALID, "method_not_allowed",
+    r.errorHandler(405, c -> Problems.send(c.response(), new Problem(Problem.Kind.METHOD_NOT_ALLOWED, "method_not_allowed",
         c.request().method() + " is not allowed on " + c.request().path(), List.of())));
 
     vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())

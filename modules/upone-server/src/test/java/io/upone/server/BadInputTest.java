@@ -81,7 +81,15 @@ class BadInputTest {
         row("scale wrong type", "PUT", "/v1/apps/exists/instances", "{\"instances\": \"3\"}", 400, "invalid_request", "instances"),
         row("events from 0", "GET", "/v1/events?from=0", null, 400, "invalid_request", "from"),
         row("events from text", "GET", "/v1/events?from=abc", null, 400, "invalid_request", "from"),
-        row("unknown route", "GET", "/v2/apps", null, 404, "no_such_route", null));
+        row("unknown route", "GET", "/v2/apps", null, 404, "no_such_route", null),
+        row("wrong method", "DELETE", "/v1/apps", null, 405, "method_not_allowed", null),
+        row("agent status without taskId", "POST", "/v1/agents/status",
+            "{\"agentId\": \"a1\", \"state\": \"TASK_RUNNING\"}", 400, "invalid_request", "tasks"),
+        row("agent status with unknown state", "POST", "/v1/agents/status",
+            "{\"agentId\": \"a1\", \"taskId\": \"t\", \"state\": \"TASK_DANCING\"}", 400, "invalid_request", "tasks"),
+        row("agent heartbeat with a bad task", "POST", "/v1/agents/heartbeat",
+            "{\"agentId\": \"a1\", \"tasks\": [{\"state\": \"TASK_RUNNING\"}]}", 400, "invalid_request", "tasks"),
+        row("agent heartbeat without agentId", "POST", "/v1/agents/heartbeat", "{}", 400, "invalid_request", "agentId"));
   }
 
   static Arguments row(String name, String method, String path, String body, int status, String code, String field) {

@@ -138,6 +138,7 @@ final class JobBook {
   void onJobRunFinished(JobRunFinished e, long atMs) {
     jobs.computeIfPresent(e.getJobId(), (k, r) -> {
       int i = find(r.getActiveList(), e.getRunId());
+      if (i < 0) return r; // already ended by an earlier event of the same proposal
       JobRun ended = r.getActive(i).toBuilder().setState(e.getState()).setExitCode(e.getExitCode())
           .setMessage(e.getMessage()).setEndedAtMs(atMs).build();
       return trim(r.toBuilder().removeActive(i).addHistory(ended));

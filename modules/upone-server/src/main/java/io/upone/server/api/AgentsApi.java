@@ -1,5 +1,6 @@
 package io.upone.server.api;
 
+import io.upone.agent.Wire;
 import io.upone.core.Problem;
 import io.upone.eventlog.EventLog;
 import io.upone.server.scheduler.TaskLifecycleVerticle;
@@ -33,7 +34,10 @@ public final class AgentsApi {
   public void heartbeat(RoutingContext ctx) {
     if (notDriving(ctx)) return;
     JsonObject body = body(ctx);
-    if (body == null) return;
+    if (body == null || !valid(ctx, () -> body.getJsonArray("tasks", new io.vertx.core.json.JsonArray())
+        .forEach(t -> Wire.report(((JsonObject) t).copy().put("agentId", body.getString("agentId")))))) {
+      return;
+    }
     lifecycle.driver().heartbeat(body, answer -> {
       if (answer == null) {
         Problems.send(ctx.response(), new Problem(Problem.Kind.UNAVAILABLE, "not_leader", "not driving agents now; retry", List.of()));
@@ -46,13 +50,24 @@ public final class AgentsApi {
   public void status(RoutingContext ctx) {
     if (notDriving(ctx)) return;
     JsonObject body = body(ctx);
-    if (body == null) return;
+    if (body == null || !valid(ctx, () -> Wire.report(body))) return;
     lifecycle.driver().status(body, () -> ctx.response().setStatusCode(202).end());
   }
 
   public void list(RoutingContext ctx) {
     if (notDriving(ctx)) return;
     lifecycle.driver().describe(agents -> ctx.json(new JsonObject().put("agents", agents)));
+  }
+
+  /** Refuses a report the driver could not read (missing taskId, unknown state) with 400. */
+  private static boolean valid(RoutingContext ctx, Runnable parse) {
+    try {
+      parse.run();
+      return true;
+    } catch (RuntimeException e) {
+      Problems.send(ctx.response(), Problem.invalid("tasks", "not a valid task report: " + e.getMessage()));
+      return false;
+    }
   }
 
   private static JsonObject body(RoutingContext ctx) {

@@ -97,6 +97,7 @@ public final class AppsApi {
   }
 
   public void scale(RoutingContext ctx, String id) {
+    boolean[] versionGiven = new boolean[1];
     onLeader(ctx, s -> {
       JsonNode body = AppJson.parse(ctx.body().asString());
       if (!body.isObject()) throw Problem.invalid("$", "must be a JSON object like {\"instances\": 3}").asFailure();
@@ -105,6 +106,7 @@ public final class AppsApi {
       if (!n.isIntegralNumber()) throw Problem.invalid("instances", "must be an integer").asFailure();
       JsonNode v = body.get("version");
       if (v != null && !v.isIntegralNumber()) throw Problem.invalid("version", "must be an integer").asFailure();
+      versionGiven[0] = v != null;
       body.fieldNames().forEachRemaining(f -> {
         if (!f.equals("instances") && !f.equals("version")) throw Problem.invalid(f, "unknown field").asFailure();
       });
@@ -113,7 +115,7 @@ public final class AppsApi {
       String appId = events.get(0).getAppScaled().getAppId();
       State s = log.state();
       json(ctx, 200, s.app(appId).map(a -> view(s, a)).orElseGet(JsonNodeFactory.instance::objectNode), events);
-    });
+    }, () -> !versionGiven[0]);
   }
 
   public void delete(RoutingContext ctx, String id) {
@@ -121,7 +123,7 @@ public final class AppsApi {
       ObjectNode out = JsonNodeFactory.instance.objectNode();
       out.put("id", events.get(0).getAppDeleted().getAppId()).put("deleted", true);
       json(ctx, 200, out, events);
-    });
+    }, () -> true); // a delete names no version: losing a race to another write just retries
   }
 
   private void onLeader(RoutingContext ctx, Function<State, Proposal> decide, Consumer<List<Event>> respond) {

@@ -20,6 +20,7 @@ public final class Problems {
     return switch (kind) {
       case INVALID -> 400;
       case NOT_FOUND -> 404;
+      case METHOD_NOT_ALLOWED -> 405;
       case CONFLICT -> 409;
       case GONE -> 410;
       case TOO_LARGE -> 413;

@@ -41,12 +41,12 @@ final class ProjectionStateMachine extends StateMachineAdapter {
   final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   final List<Consumer<EventLog.Leadership>> leadershipListeners = new CopyOnWriteArrayList<>();
   private volatile long leaderTerm = -1;
-  private final long snapshotEveryEntries;
-  private long entriesSinceSnapshot;
+  private final long snapshotEveryEvents;
+  private long eventsSinceSnapshot;
   private Runnable snapshotTrigger = () -> {};
 
-  ProjectionStateMachine(long snapshotEveryEntries) {
-    this.snapshotEveryEntries = snapshotEveryEntries;
+  ProjectionStateMachine(long snapshotEveryEvents) {
+    this.snapshotEveryEvents = snapshotEveryEvents;
   }
 
   State state() {
@@ -81,7 +81,8 @@ final class ProjectionStateMachine extends StateMachineAdapter {
         return;
       }
       State s = state;
-      history.beginEntry(entryIndex, s.lastEventIndex() + 1);
+      long firstEvent = s.lastEventIndex() + 1;
+      history.beginEntry(entryIndex, firstEvent);
       Object[] outcomes = new Object[entry.getProposalsCount()];
       for (int i = 0; i < outcomes.length; i++) {
         try {
@@ -105,8 +106,11 @@ final class ProjectionStateMachine extends StateMachineAdapter {
         }
       }
       if (done != null) done.run(Status.OK());
-      if (snapshotEveryEntries > 0 && ++entriesSinceSnapshot >= snapshotEveryEntries) {
-        entriesSinceSnapshot = 0;
+      // counted in events, not entries: with batching one entry may carry thousands of events,
+      // and replay time after a restart grows with events
+      eventsSinceSnapshot += s.lastEventIndex() - firstEvent + 1;
+      if (snapshotEveryEvents > 0 && eventsSinceSnapshot >= snapshotEveryEvents) {
+        eventsSinceSnapshot = 0;
         snapshotTrigger.run();
       }
       iter.next();
@@ -132,7 +136,7 @@ final class ProjectionStateMachine extends StateMachineAdapter {
       return;
     }
     if (writer.addFile(SNAPSHOT_FILE)) {
-      entriesSinceSnapshot = 0;
+      eventsSinceSnapshot = 0;
       done.run(Status.OK());
     } else {
       done.run(new Status(RaftError.EIO, "could not add %s to the snapshot", SNAPSHOT_FILE));

@@ -9,25 +9,25 @@ import java.util.List;
  * @param self                 this member's raft endpoint, {@code host:port}
  * @param peers                all members' endpoints (including self); a single entry = one-node group
  * @param maxBatchProposals    proposals packed into one log entry at most (1 = one per entry)
- * @param snapshotEveryEntries take a snapshot of the projection after this many applied entries (0 = never)
+ * @param snapshotEveryEvents take a snapshot of the projection after this many applied events (0 = never)
  * @param sync                 fsync the log on every write (turn off only in benchmarks that say so)
  */
 public record RaftConfig(String groupId, Path dataDir, String self, List<String> peers, int electionTimeoutMs,
-                         int maxBatchProposals, int maxBatchBytes, long snapshotEveryEntries, int maxInFlight,
+                         int maxBatchProposals, int maxBatchBytes, long snapshotEveryEvents, int maxInFlight,
                          boolean sync) {
 
   public static RaftConfig single(Path dataDir, String self) {
-    return new RaftConfig("upone", dataDir, self, List.of(self), 1000, 4096, 4 << 20, 10_000, 4096, true);
+    return new RaftConfig("upone", dataDir, self, List.of(self), 1000, 4096, 4 << 20, 100_000, 4096, true);
   }
 
   public RaftConfig withPeers(List<String> newPeers) {
     return new RaftConfig(groupId, dataDir, self, List.copyOf(newPeers), electionTimeoutMs, maxBatchProposals,
-        maxBatchBytes, snapshotEveryEntries, maxInFlight, sync);
+        maxBatchBytes, snapshotEveryEvents, maxInFlight, sync);
   }
 
   public RaftConfig withBatch(int proposals) {
     return new RaftConfig(groupId, dataDir, self, peers, electionTimeoutMs, proposals, maxBatchBytes,
-        snapshotEveryEntries, maxInFlight, sync);
+        snapshotEveryEvents, maxInFlight, sync);
   }
 
   public RaftConfig withSnapshotEvery(long entries) {
@@ -37,6 +37,6 @@ public record RaftConfig(String groupId, Path dataDir, String self, List<String>
 
   public RaftConfig withElectionTimeout(int ms) {
     return new RaftConfig(groupId, dataDir, self, peers, ms, maxBatchProposals, maxBatchBytes,
-        snapshotEveryEntries, maxInFlight, sync);
+        snapshotEveryEvents, maxInFlight, sync);
   }
 }

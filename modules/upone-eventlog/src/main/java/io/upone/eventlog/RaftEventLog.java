@@ -36,7 +36,7 @@ public final class RaftEventLog implements EventLog {
   private RaftEventLog(RaftConfig config) throws IOException {
     this.config = config;
     Files.createDirectories(config.dataDir());
-    this.fsm = new ProjectionStateMachine(config.snapshotEveryEntries());
+    this.fsm = new ProjectionStateMachine(config.snapshotEveryEvents());
 
     NodeOptions opts = new NodeOptions();
     opts.setElectionTimeoutMs(config.electionTimeoutMs());

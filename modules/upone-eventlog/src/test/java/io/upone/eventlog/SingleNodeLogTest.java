@@ -139,8 +139,8 @@ class SingleNodeLogTest {
   @Test
   void automaticSnapshotsEveryNEntriesKeepRecoveryCorrect() throws Exception {
     int port = TestEvents.freePort();
-    // one proposal per entry, so 400 proposals are 400 entries and several snapshots
-    RaftEventLog log = RaftEventLog.start(RaftConfig.single(dir, "127.0.0.1:" + port).withSnapshotEvery(50).withBatch(1));
+    // batched: 400 proposals fit in a few entries, yet every 50 events make a snapshot
+    RaftEventLog log = RaftEventLog.start(RaftConfig.single(dir, "127.0.0.1:" + port).withSnapshotEvery(50));
     TestEvents.await("leadership", Duration.ofSeconds(20), log::isLeader);
     List<CompletableFuture<List<Event>>> fs = new ArrayList<>();
     for (int i = 0; i < 400; i++) fs.add(log.append(TestEvents.app("/s-" + i, i)));

@@ -33,7 +33,8 @@ public final class Main implements Runnable {
           + "UPONE_* environment variables and these flags (flags win).")
   static final class Server implements Callable<Integer> {
     @Option(names = "--config", description = "properties file with any of: " + "data-dir, http-host, http-port, raft, peers, "
-        + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes")
+        + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes, heartbeat-ms, agent-timeout-ms, kill-budget, "
+        + "local-agent, local-agent-resources, local-agent-attributes")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;
@@ -45,7 +46,7 @@ public final class Main implements Runnable {
     String raft;
     @Option(names = "--peers", description = "all members as host:raftPort/httpPort,... (default: a one-node group)")
     String peers;
-    @Option(names = "--snapshot-every", description = "snapshot the projection every N log entries (default 10000)")
+    @Option(names = "--snapshot-every", description = "snapshot the projection every N applied events (default 100000)")
     String snapshotEvery;
     @Option(names = "--max-batch", description = "proposals packed into one log entry at most (default 4096)")
     String maxBatch;

@@ -67,7 +67,7 @@ public final class UponeServer {
         new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(registry)));
     RaftConfig raft = new RaftConfig("upone", config.dataDir().resolve("raft"), config.self().raftEndpoint(),
         config.peers().stream().map(Peer::raftEndpoint).toList(), config.electionTimeoutMs(),
-        config.maxBatchProposals(), 4 << 20, config.snapshotEveryEntries(), 4096, true);
+        config.maxBatchProposals(), 4 << 20, config.snapshotEveryEvents(), 4096, true);
     return vertx.executeBlocking(() -> RaftEventLog.start(raft))
         .compose(log -> {
           Gauge.builder("upone_apps", log, l -> l.state().appCount()).description("apps in the projection").register(registry);

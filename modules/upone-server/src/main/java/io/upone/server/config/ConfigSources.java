@@ -29,7 +29,7 @@ public final class ConfigSources {
     v.put("http-host", "127.0.0.1");
     v.put("http-port", "8080");
     v.put("raft", "127.0.0.1:7070");
-    v.put("snapshot-every", "10000");
+    v.put("snapshot-every", "100000");
     v.put("max-batch", "4096");
     v.put("election-timeout-ms", "1000");
     v.put("max-body-bytes", String.valueOf(ServerConfig.DEFAULT_MAX_BODY));

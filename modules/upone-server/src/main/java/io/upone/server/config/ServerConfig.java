@@ -12,7 +12,7 @@ import java.util.List;
  * @param peers all members of the raft group, self included (one entry = single-node group)
  */
 public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers,
-                           long snapshotEveryEntries, int maxBatchProposals, int electionTimeoutMs,
+                           long snapshotEveryEvents, int maxBatchProposals, int electionTimeoutMs,
                            long maxBodyBytes, SchedulerConfig scheduler, LocalAgent localAgent) {
 
   /** The agent `make run` embeds: same process, tasks ended when the node stops. Null = none. */
@@ -31,22 +31,22 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
   /** A single-node configuration on loopback. */
   public static ServerConfig single(Path dataDir, int httpPort, int raftPort) {
     Peer self = new Peer("127.0.0.1:" + raftPort, "http://127.0.0.1:" + httpPort);
-    return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 10_000, 4096, 1000, DEFAULT_MAX_BODY,
+    return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 100_000, 4096, 1000, DEFAULT_MAX_BODY,
         SchedulerConfig.defaults(), null);
   }
 
   public ServerConfig withPeers(Peer newSelf, List<Peer> newPeers) {
-    return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEntries, maxBatchProposals,
+    return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEvents, maxBatchProposals,
         electionTimeoutMs, maxBodyBytes, scheduler, localAgent);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
-    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEntries, maxBatchProposals,
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
         electionTimeoutMs, maxBodyBytes, s, localAgent);
   }
 
   public ServerConfig withLocalAgent(LocalAgent a) {
-    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEntries, maxBatchProposals,
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
         electionTimeoutMs, maxBodyBytes, scheduler, a);
   }
 

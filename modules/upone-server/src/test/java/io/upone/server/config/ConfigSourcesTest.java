@@ -25,7 +25,7 @@ class ConfigSourcesTest {
     ServerConfig c = ConfigSources.resolve(file, env, flags);
     assertEquals(9003, c.httpPort());
     assertEquals(Path.of("/from/env"), c.dataDir());
-    assertEquals(5, c.snapshotEveryEntries());
+    assertEquals(5, c.snapshotEveryEvents());
     assertEquals("127.0.0.1:7001", c.self().raftEndpoint());
     assertEquals("http://127.0.0.1:9003", c.self().httpUrl());
     assertEquals(1, c.peers().size());

@@ -118,9 +118,9 @@ public final class State {
    * success the events are returned as committed: index, term and entry index filled in.
    */
   public List<Event> applyProposal(Proposal p, long entryIndex, long term) {
-    Set<String> touchedApps = new HashSet<>();
+    Set<String> touchedApps = p.getEventsCount() > 1 ? new HashSet<>() : null; // most proposals hold one event
     for (Event e : p.getEventsList()) {
-      String app = appIdOf(e);
+      String app = touchedApps == null ? null : appIdOf(e);
       if (app != null && !touchedApps.add(app)) {
         throw Problem.conflict("proposal_invalid", "one proposal may change app " + app + " only once").asFailure();
       }

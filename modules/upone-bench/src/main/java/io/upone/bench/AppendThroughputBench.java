@@ -67,10 +67,8 @@ public final class AppendThroughputBench {
             + " events, one-per-entry %,d events, raw %,d entries; the median round is reported%n",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, window, warmupSeconds,
         warmupMaxSeconds, rounds, batched, single, raw);
-    Path dir = BenchUtil.tempDir("upone-append-bench");
-    int exit = 0;
     Map<String, Measured> m = new LinkedHashMap<>();
-    try {
+    BenchUtil.runAndExit("upone-append-bench", dir -> {
       for (int nodes : new int[] {1, 3}) {
         String g = nodes + "n";
         System.out.printf("%n== %d node%s ==%n", nodes, nodes > 1 ? "s" : "");
@@ -87,15 +85,8 @@ public final class AppendThroughputBench {
         }
       }
       if (m.size() == 6) summary(m, defaultBatch, window);
-    } catch (Exception e) {
-      System.out.println("FAILED: " + e);
-      e.printStackTrace(System.out);
-      exit = 1;
-    } finally {
-      BenchUtil.deleteQuietly(dir);
-    }
-    System.out.flush();
-    System.exit(exit);
+      return 0;
+    });
   }
 
   private static Map<String, String> options(String[] args) {
@@ -108,12 +99,7 @@ public final class AppendThroughputBench {
     o.put("warmup-seconds", "3");
     o.put("warmup-max-seconds", "12");
     o.put("cases", "all"); // or a comma list of raw-1n, batched-1n, single-1n, raw-3n, batched-3n, single-3n
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      String k = args[i].replaceFirst("^--", "");
-      if (!o.containsKey(k)) throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + o.keySet());
-      o.put(k, args[i + 1].replace("_", ""));
-    }
-    return o;
+    return BenchUtil.options(args, o);
   }
 
   // ---- warm-up and rounds ----------------------------------------------------------------------

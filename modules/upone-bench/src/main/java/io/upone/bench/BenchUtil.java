@@ -295,4 +295,44 @@ final class BenchUtil {
   static void result(String name, String value, String target, Boolean met) {
     System.out.println("RESULT|" + name + "|" + value + "|" + target + "|" + (met == null ? "-" : met ? "MET" : "NOT MET"));
   }
+
+  /** The body of a benchmark's main: given a scratch directory, returns the exit code. */
+  interface Body {
+    int run(Path dir) throws Exception;
+  }
+
+  /** Runs a benchmark in a scratch directory that is always deleted, prints a failure, exits with its code. */
+  static void runAndExit(String tempPrefix, Body body) throws IOException {
+    Path dir = tempDir(tempPrefix);
+    int exit;
+    try {
+      exit = body.run(dir);
+    } catch (Exception e) {
+      System.out.println("FAILED: " + e);
+      e.printStackTrace(System.out);
+      exit = 1;
+    } finally {
+      deleteQuietly(dir);
+    }
+    System.out.flush();
+    System.exit(exit);
+  }
+
+  /**
+   * {@code --key value} pairs over the given defaults; {@code optional} keys have no default.
+   * Underscores in values are digit separators ({@code 300_000}).
+   */
+  static java.util.Map<String, String> options(String[] args, java.util.Map<String, String> defaults, String... optional) {
+    java.util.Map<String, String> o = new java.util.LinkedHashMap<>(defaults);
+    List<String> extra = List.of(optional);
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      String k = args[i].replaceFirst("^--", "");
+      if (!o.containsKey(k) && !extra.contains(k)) {
+        throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + o.keySet()
+            + (extra.isEmpty() ? "" : ", " + String.join(", ", extra)));
+      }
+      o.put(k, args[i + 1].replace("_", ""));
+    }
+    return o;
+  }
 }

@@ -52,19 +52,7 @@ public final class RecoveryBench {
     RaftConfig defaults = RaftConfig.single(Path.of("."), "127.0.0.1:1");
     long snapshotEvery = opt.containsKey("snapshot-every") ? Long.parseLong(opt.get("snapshot-every"))
         : defaults.snapshotEveryEvents();
-    Path dir = BenchUtil.tempDir("upone-recovery-bench");
-    int exit = 0;
-    try {
-      exit = run(dir, tasks, apps, window, snapshotEvery);
-    } catch (Exception e) {
-      System.out.println("FAILED: " + e);
-      e.printStackTrace(System.out);
-      exit = 1;
-    } finally {
-      BenchUtil.deleteQuietly(dir);
-    }
-    System.out.flush();
-    System.exit(exit);
+    BenchUtil.runAndExit("upone-recovery-bench", dir -> run(dir, tasks, apps, window, snapshotEvery));
   }
 
   private static Map<String, String> options(String[] args) {
@@ -73,14 +61,7 @@ public final class RecoveryBench {
     o.put("apps", "100");
     o.put("window", "20000");
     o.put("cold-repeats", "3");
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      String k = args[i].replaceFirst("^--", "");
-      if (!o.containsKey(k) && !k.equals("snapshot-every")) {
-        throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + o.keySet() + ", snapshot-every");
-      }
-      o.put(k, args[i + 1].replace("_", ""));
-    }
-    return o;
+    return BenchUtil.options(args, o, "snapshot-every");
   }
 
   private static int run(Path dir, int tasks, int apps, int window, long snapshotEvery) throws Exception {
@@ -90,7 +71,7 @@ public final class RecoveryBench {
     RecoveryWorkload workload = new RecoveryWorkload(apps, tasks);
     long events = workload.total();
     System.out.printf("recovery: 1 member, fsync on, %d cores, -Xmx%d MiB; %,d events describing %,d tasks of %d apps;"
-            + " snapshot every %,d entries%s%n", Runtime.getRuntime().availableProcessors(),
+            + " snapshot every %,d events%s%n", Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20, events, tasks, apps, snapshotEvery,
         snapshotEvery == RaftConfig.single(data, self).snapshotEveryEvents() ? " (the default)" : "");
 
@@ -150,7 +131,7 @@ public final class RecoveryBench {
     System.out.printf("%n== recovery summary (%,d events, %,d tasks) ==%n", events, tasks);
     System.out.printf("  %-62s %10s   %s%n", "", "", "target");
     String cadence = snapshotEvery == RaftConfig.single(data, self).snapshotEveryEvents()
-        ? "default snapshot cadence" : "snapshot every " + snapshotEvery + " entries";
+        ? "default snapshot cadence" : "snapshot every " + snapshotEvery + " events";
     System.out.printf("  %-62s %8.2f s   < %.0f s %s%n", "restart as left (" + cadence + "), fresh JVM", coldS,
         TARGET_RESTART_S, verdict(coldS < TARGET_RESTART_S));
     System.out.printf("  %-62s %8.2f s%n", "restart as left, warm JVM", warm.totalMs / 1000.0);

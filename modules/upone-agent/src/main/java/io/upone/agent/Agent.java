@@ -266,10 +266,6 @@ public final class Agent extends AbstractVerticle {
         JsonObject res = ar.result().getJsonObject("body");
         heartbeatMs = res.getLong("heartbeatMs", heartbeatMs);
         res.getJsonArray("forget", new JsonArray()).forEach(id -> forget((String) id));
-        res.getJsonArray("kill", new JsonArray()).forEach(id -> {
-          AgentTask t = tasks.get((String) id);
-          if (t != null) kill(t, t.launch.killGracePeriodSeconds() > 0 ? t.launch.killGracePeriodSeconds() : 3);
-        });
       } else {
         masterIdx++; // try the next master URL next time
       }

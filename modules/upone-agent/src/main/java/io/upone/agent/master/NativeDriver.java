@@ -258,10 +258,11 @@ public final class NativeDriver implements ClusterDriver {
     });
   }
 
-  /** Registered agents: id → (hostname, attributes). Call on the driver's context. */
-  public Map<String, Map.Entry<String, Map<String, String>>> agentsNow() {
-    Map<String, Map.Entry<String, Map<String, String>>> out = new LinkedHashMap<>();
-    agents.forEach((id, a) -> out.put(id, Map.entry(a.hostname == null ? "" : a.hostname, a.attributes)));
+  /** Registered agents. Call on the driver's context. */
+  @Override
+  public Map<String, Agent> agents() {
+    Map<String, Agent> out = new LinkedHashMap<>();
+    agents.forEach((id, a) -> out.put(id, new Agent(id, a.hostname == null ? "" : a.hostname, a.attributes)));
     return out;
   }
 

@@ -1,6 +1,7 @@
 package io.upone.core.driver;
 
 import java.util.Collection;
+import java.util.Map;
 
 /**
  * The port between the scheduler and a cluster engine: upone's own agents or a Mesos master.
@@ -41,7 +42,20 @@ public interface ClusterDriver {
 
   void stop();
 
+  /**
+   * Agents the driver knows now (registered native agents, or Mesos agents seen in offers), for
+   * spreading an app over every feasible machine, not only the ones offering this instant. Call
+   * on the scheduler's thread.
+   */
+  Map<String, Agent> agents();
+
   record TaskRef(String taskId, String agentId) {}
+
+  record Agent(String agentId, String hostname, Map<String, String> attributes) {
+    public Agent {
+      attributes = Map.copyOf(attributes);
+    }
+  }
 
   /** What a driver tells the scheduler. Called on the scheduler's thread (drivers hop there). */
   interface Listener {

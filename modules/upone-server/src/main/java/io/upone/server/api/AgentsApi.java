@@ -28,6 +28,11 @@ public final class AgentsApi {
       forwarder.forward(ctx);
       return true;
     }
+    if (lifecycle.nativeDriver().isEmpty()) {
+      Problems.send(ctx.response(), new Problem(Problem.Kind.CONFLICT, "not_native_mode",
+          "this server drives a Mesos master; upone agents cannot register with it", List.of()));
+      return true;
+    }
     return false;
   }
 
@@ -38,7 +43,7 @@ public final class AgentsApi {
         .forEach(t -> Wire.report(((JsonObject) t).copy().put("agentId", body.getString("agentId")))))) {
       return;
     }
-    lifecycle.driver().heartbeat(body, answer -> {
+    lifecycle.nativeDriver().orElseThrow().heartbeat(body, answer -> {
       if (answer == null) {
         Problems.send(ctx.response(), new Problem(Problem.Kind.UNAVAILABLE, "not_leader", "not driving agents now; retry", List.of()));
       } else {
@@ -51,12 +56,20 @@ public final class AgentsApi {
     if (notDriving(ctx)) return;
     JsonObject body = body(ctx);
     if (body == null || !valid(ctx, () -> Wire.report(body))) return;
-    lifecycle.driver().status(body, () -> ctx.response().setStatusCode(202).end());
+    lifecycle.nativeDriver().orElseThrow().status(body, () -> ctx.response().setStatusCode(202).end());
   }
 
   public void list(RoutingContext ctx) {
-    if (notDriving(ctx)) return;
-    lifecycle.driver().describe(agents -> ctx.json(new JsonObject().put("agents", agents)));
+    if (!log.isLeader()) {
+      forwarder.forward(ctx);
+      return;
+    }
+    if (lifecycle.nativeDriver().isPresent()) {
+      lifecycle.nativeDriver().get().describe(agents -> ctx.json(new JsonObject().put("agents", agents)));
+      return;
+    }
+    // other drivers: the agents they know, read on the scheduler's context
+    lifecycle.describeAgents().onSuccess(agents -> ctx.json(new JsonObject().put("agents", agents)));
   }
 
   /** Refuses a report the driver could not read (missing taskId, unknown state) with 400. */

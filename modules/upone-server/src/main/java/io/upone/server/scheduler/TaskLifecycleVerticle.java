@@ -15,6 +15,8 @@ import io.upone.core.state.State;
 import io.upone.core.state.Task;
 import io.upone.eventlog.EventLog;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,7 +40,8 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
 
   private final EventLog log;
   private final SchedulerConfig config;
-  private NativeDriver driver;
+  private final DriverFactory driverFactory;
+  private ClusterDriver driver;
   private final Map<String, Backoff> backoff = new HashMap<>();
   private final Map<String, Long> killing = new HashMap<>();
   private final Map<String, Integer> launching = new HashMap<>();
@@ -53,18 +56,46 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   private long timer = -1;
   private AutoCloseable leadership;
 
-  public TaskLifecycleVerticle(EventLog log, SchedulerConfig config) {
-    this.log = log;
-    this.config = config;
+  /** Builds the cluster driver on the verticle's context: native agents or a Mesos master. */
+  @FunctionalInterface
+  public interface DriverFactory {
+    ClusterDriver create(Vertx vertx, Context context);
   }
 
-  public NativeDriver driver() {
+  public TaskLifecycleVerticle(EventLog log, SchedulerConfig config) {
+    this(log, config, (vertx, context) -> new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs()));
+  }
+
+  public TaskLifecycleVerticle(EventLog log, SchedulerConfig config, DriverFactory driverFactory) {
+    this.log = log;
+    this.config = config;
+    this.driverFactory = driverFactory;
+  }
+
+  public ClusterDriver driver() {
     return driver;
+  }
+
+  /** The native-agent driver, when this server drives its own agents (not Mesos). */
+  public java.util.Optional<NativeDriver> nativeDriver() {
+    return driver instanceof NativeDriver n ? java.util.Optional.of(n) : java.util.Optional.empty();
+  }
+
+  /** The driver's known agents as JSON, read on the scheduler's context. */
+  public Future<io.vertx.core.json.JsonArray> describeAgents() {
+    return Future.future(p -> context.runOnContext(v -> {
+      io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+      if (driver != null) {
+        driver.agents().values().forEach(a -> out.add(new io.vertx.core.json.JsonObject().put("id", a.agentId())
+            .put("hostname", a.hostname()).put("attributes", new io.vertx.core.json.JsonObject(new HashMap<>(a.attributes())))));
+      }
+      p.complete(out);
+    }));
   }
 
   @Override
   public void start() {
-    driver = new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs());
+    driver = driverFactory.create(vertx, context);
     leadership = log.onLeadership(l -> context.runOnContext(v -> {
       if (l.leader()) lead();
       else follow();
@@ -209,7 +240,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
         continue;
       }
       Map<String, OfferMatcher.AgentView> views = new HashMap<>();
-      driver.agentsNow().forEach((id, e) -> views.put(id, new OfferMatcher.AgentView(id, e.getKey(), e.getValue())));
+      driver.agents().forEach((id, a) -> views.put(id, new OfferMatcher.AgentView(id, a.hostname(), a.attributes())));
       List<OfferMatcher.Placement> placed = OfferMatcher.match(offer, demands, s, views);
       if (placed.isEmpty()) {
         driver.decline(offer.offerId(), config.refuseSeconds());

@@ -9,7 +9,7 @@ public final class AppId {
       Pattern.compile("^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])$");
   public static final int MAX_LENGTH = 255;
   /** Words the HTTP API uses after an app id ({@code /v1/apps/{id}/instances}); no segment may be one. */
-  public static final java.util.Set<String> RESERVED = java.util.Set.of("instances", "tasks", "placement", "versions", "restart");
+  public static final java.util.Set<String> RESERVED = java.util.Set.of("instances", "tasks", "placement", "versions", "restart", "runs", "suspend", "resume");
 
   private AppId() {}
 

@@ -51,6 +51,16 @@ public record Problem(Kind kind, String code, String message, List<FieldError> e
     }
   }
 
+  /** The problem a failure carries, looking through completion wrappers; empty for other errors. */
+  public static java.util.Optional<Problem> of(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c instanceof Failure f ? java.util.Optional.of(f.problem()) : java.util.Optional.empty();
+  }
+
   public Failure asFailure() {
     return new Failure(this);
   }

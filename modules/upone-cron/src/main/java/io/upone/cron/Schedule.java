@@ -129,7 +129,8 @@ public final class Schedule {
 
   /** The first fire time strictly after {@code after}, or empty if there is none. */
   public Optional<Instant> next(Instant after) {
-    LocalDateTime local = after.atZone(zone).toLocalDateTime();
+    // whole seconds: cron fields have no finer unit, and the parser would keep the fraction
+    LocalDateTime local = after.atZone(zone).toLocalDateTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     for (int i = 0; i < MAX_STEPS; i++) {
       Optional<ZonedDateTime> n = execution.nextExecution(local.atZone(ZoneOffset.UTC));
       if (n.isEmpty()) return Optional.empty();

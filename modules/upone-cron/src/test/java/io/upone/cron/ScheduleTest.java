@@ -63,6 +63,15 @@ class ScheduleTest {
   }
 
   @Test
+  void fireTimesAreWholeSecondsWhateverTheReferenceFraction() {
+    Schedule everySecond = Schedule.parse("* * * * * ?", "UTC", NOW);
+    assertEquals(Instant.parse("2026-01-15T10:00:11Z"), everySecond.next(Instant.parse("2026-01-15T10:00:10.216Z")).orElseThrow());
+    assertEquals(Instant.parse("2026-01-15T10:00:11Z"), everySecond.next(Instant.parse("2026-01-15T10:00:10Z")).orElseThrow());
+    assertEquals(Instant.parse("2026-01-15T10:01:00Z"), Schedule.parse("* * * * *", "UTC", NOW)
+        .next(Instant.parse("2026-01-15T10:00:59.999Z")).orElseThrow());
+  }
+
+  @Test
   void leapYearsAndMonthEnds() {
     assertEquals(Instant.parse("2028-02-29T00:00:00Z"), s("0 0 29 2 *", "UTC").next(NOW).orElseThrow());
     Schedule the31st = s("0 0 31 * *", "UTC");

@@ -9,6 +9,7 @@ import io.upone.server.api.EventStream;
 import io.upone.server.api.LeaderForwarder;
 import io.upone.server.api.Problems;
 import io.upone.server.api.AgentsApi;
+import io.upone.server.api.JobsApi;
 import io.upone.server.api.TasksApi;
 import io.upone.server.scheduler.TaskLifecycleVerticle;
 import io.upone.server.config.ServerConfig;
@@ -47,6 +48,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     EventStream events = new EventStream(vertx, log);
     TasksApi tasks = new TasksApi(log, lifecycle, forwarder);
     AgentsApi agents = new AgentsApi(log, lifecycle, forwarder);
+    JobsApi jobs = new JobsApi(log, forwarder);
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
@@ -57,6 +59,15 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)$").handler(c -> apps.get(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)$").handler(c -> apps.update(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.DELETE, "^/v1/apps/(?<id>.+)$").handler(c -> apps.delete(c, c.pathParam("id")));
+    r.post("/v1/jobs").handler(jobs::create);
+    r.get("/v1/jobs").handler(jobs::list);
+    r.routeWithRegex(HttpMethod.GET, "^/v1/jobs/(?<id>.+)/runs$").handler(c -> jobs.runs(c, c.pathParam("id")));
+    r.routeWithRegex(HttpMethod.POST, "^/v1/jobs/(?<id>.+)/runs$").handler(c -> jobs.runNow(c, c.pathParam("id")));
+    r.routeWithRegex(HttpMethod.POST, "^/v1/jobs/(?<id>.+)/suspend$").handler(c -> jobs.suspend(c, c.pathParam("id"), true));
+    r.routeWithRegex(HttpMethod.POST, "^/v1/jobs/(?<id>.+)/resume$").handler(c -> jobs.suspend(c, c.pathParam("id"), false));
+    r.routeWithRegex(HttpMethod.GET, "^/v1/jobs/(?<id>.+)$").handler(c -> jobs.get(c, c.pathParam("id")));
+    r.routeWithRegex(HttpMethod.PUT, "^/v1/jobs/(?<id>.+)$").handler(c -> jobs.update(c, c.pathParam("id")));
+    r.routeWithRegex(HttpMethod.DELETE, "^/v1/jobs/(?<id>.+)$").handler(c -> jobs.delete(c, c.pathParam("id")));
     r.get("/v1/tasks").handler(tasks::list);
     r.delete("/v1/tasks/:id").handler(c -> tasks.kill(c, c.pathParam("id")));
     r.get("/v1/agents").handler(agents::list);

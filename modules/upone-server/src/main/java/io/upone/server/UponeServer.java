@@ -9,6 +9,7 @@ import io.upone.agent.LocalMachine;
 import io.upone.agent.exec.ProcessExecutor;
 import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
+import io.upone.server.scheduler.CronPlanner;
 import io.upone.server.scheduler.TaskLifecycleVerticle;
 import io.upone.eventlog.RaftEventLog;
 import io.upone.server.config.Peer;
@@ -78,6 +79,7 @@ public final class UponeServer {
           HttpApiVerticle http = new HttpApiVerticle(config, log, registry, lifecycle);
           return vertx.deployVerticle(new EventPublisherVerticle(log, registry))
               .compose(id -> vertx.deployVerticle(lifecycle))
+              .compose(id -> vertx.deployVerticle(new CronPlanner(log, lifecycle::nudge)))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
               .map(agent -> new UponeServer(config, vertx, log, http, agent))

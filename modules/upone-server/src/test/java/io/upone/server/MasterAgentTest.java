@@ -35,8 +35,8 @@ class MasterAgentTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   @TempDir Path dir;
   TestNode master;
-  final Map<String, Vertx> agentVertx = new java.util.HashMap<>();
-  final Map<String, Agent> agents = new java.util.HashMap<>();
+  TestAgents testAgents;
+  Map<String, Agent> agents;
   final String marker = "upone-test-" + UUID.randomUUID();
 
   @BeforeEach
@@ -44,30 +44,24 @@ class MasterAgentTest {
     ServerConfig cfg = ServerConfig.single(dir.resolve("master"), TestNode.freePort(), TestNode.freePort())
         .withScheduler(SchedulerConfig.defaults().withAgentTimeout(200, 2000));
     master = new TestNode(cfg).startReady();
+    testAgents = new TestAgents(dir);
+    agents = testAgents.agents;
     startAgent("a", "cpus:4;mem:4096;disk:1000;ports:[32000-32099]");
     startAgent("b", "cpus:4;mem:4096;disk:1000;ports:[32100-32199]");
     TestNode.await("two agents", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 2);
   }
 
   private Agent startAgent(String name, String resources) throws Exception {
-    AgentConfig ac = new AgentConfig(master.url(), Resources.parse(resources), Map.of("rack", name),
-        dir.resolve("agent-" + name), "host-" + name, "127.0.0.1", 0, 200, 1 << 20);
-    Vertx v = Vertx.vertx();
-    Agent agent = new Agent(ac, new ProcessExecutor());
-    v.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    agentVertx.put(name, v);
-    agents.put(name, agent);
-    return agent;
+    return testAgents.start(master.url(), name, resources);
   }
 
-  /** Stops an agent the way a machine dies: its processes keep running, it just goes silent. */
   private void silence(String name) throws Exception {
-    agentVertx.remove(name).close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    testAgents.silence(name);
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (Vertx v : agentVertx.values()) v.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    if (testAgents != null) testAgents.close();
     if (master != null) master.close();
     Procs.killAll(marker);
     TestNode.await("no stray processes", WAIT, () -> Procs.pids(marker).isEmpty());

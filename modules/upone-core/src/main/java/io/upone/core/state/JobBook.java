@@ -9,7 +9,10 @@ import io.upone.core.proto.JobRun;
 import io.upone.core.proto.JobRunFinished;
 import io.upone.core.proto.JobRunFired;
 import io.upone.core.proto.JobRunMissed;
+import io.upone.core.proto.JobSpec;
 import io.upone.core.proto.JobUpdated;
+import io.upone.core.proto.TaskState;
+import io.upone.core.proto.TaskStatusChanged;
 import io.upone.core.proto.RunState;
 import io.upone.core.proto.TaskLaunched;
 import java.util.ArrayList;
@@ -95,12 +98,21 @@ final class JobBook {
 
   // ---- apply ---------------------------------------------------------------------------------
 
-  void onJobCreated(JobCreated e) {
-    jobs.put(e.getSpec().getId(), JobRecord.newBuilder().setSpec(e.getSpec()).build());
+  void onJobCreated(JobCreated e, long atMs) {
+    jobs.put(e.getSpec().getId(), JobRecord.newBuilder().setSpec(e.getSpec()).setPlanFromMs(atMs).build());
   }
 
-  void onJobUpdated(JobUpdated e) {
-    jobs.computeIfPresent(e.getSpec().getId(), (k, r) -> r.toBuilder().setSpec(e.getSpec()).build());
+  /** A new schedule or a resume plans from now on: instants before it are neither run nor missed. */
+  void onJobUpdated(JobUpdated e, long atMs) {
+    jobs.computeIfPresent(e.getSpec().getId(), (k, r) -> {
+      JobSpec old = r.getSpec();
+      JobSpec now = e.getSpec();
+      boolean replanned = !old.getSchedule().equals(now.getSchedule()) || !old.getTimezone().equals(now.getTimezone())
+          || (old.getSuspended() && !now.getSuspended());
+      JobRecord.Builder b = r.toBuilder().setSpec(now);
+      if (replanned) b.setPlanFromMs(Math.max(atMs, r.getPlanFromMs()));
+      return b.build();
+    });
   }
 
   void onJobDeleted(JobDeleted e) {
@@ -129,9 +141,24 @@ final class JobBook {
       if (i < 0) return r;
       JobRun run = r.getActive(i);
       JobRun.Builder next = run.toBuilder().setState(RunState.RUN_STARTED).setTaskId(e.getTaskId())
-          .setAttempts(run.getAttempts() + 1);
+          .setAttempts(run.getAttempts() + 1).setTaskState(TaskState.TASK_STAGING).setTaskStarted(false)
+          .setTaskEndedMs(0);
       if (run.getStartedAtMs() == 0) next.setStartedAtMs(atMs);
       return r.toBuilder().setActive(i, next).build();
+    });
+  }
+
+  /** A job run's task reported: the run remembers it, so retry decisions survive a failover. */
+  void onTaskStatus(Task task, TaskStatusChanged e, long atMs) {
+    if (task.runId().isEmpty()) return;
+    jobs.computeIfPresent(task.appId(), (k, r) -> {
+      int i = find(r.getActiveList(), task.runId());
+      if (i < 0 || !r.getActive(i).getTaskId().equals(task.id())) return r;
+      JobRun.Builder run = r.getActive(i).toBuilder().setTaskState(e.getState()).setExitCode(e.getExitCode())
+          .setMessage(e.getMessage());
+      if (e.getState() == TaskState.TASK_RUNNING) run.setTaskStarted(true);
+      if (Task.isTerminal(e.getState())) run.setTaskEndedMs(atMs);
+      return r.toBuilder().setActive(i, run).build();
     });
   }
 

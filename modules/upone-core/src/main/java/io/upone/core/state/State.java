@@ -150,6 +150,9 @@ public final class State {
     return switch (e.getPayloadCase()) {
       case APP_CREATED -> apps.containsKey(e.getAppCreated().getSpec().getId())
           ? Optional.of(Problem.conflict("app_exists", "app " + e.getAppCreated().getSpec().getId() + " already exists", "id"))
+          : jobs.job(e.getAppCreated().getSpec().getId()).isPresent()
+          // a job's tasks are filed under its id, so apps and jobs share one id space
+          ? Optional.of(Problem.conflict("id_taken_by_job", "a job has the id " + e.getAppCreated().getSpec().getId(), "id"))
           : Optional.empty();
       case APP_UPDATED -> expectVersion(e.getAppUpdated().getSpec().getId(), e.getAppUpdated().getPreviousVersion());
       case APP_SCALED -> expectVersion(e.getAppScaled().getAppId(), e.getAppScaled().getPreviousVersion());
@@ -161,7 +164,10 @@ public final class State {
         default -> Optional.empty();
       };
       case PAYLOAD_NOT_SET -> Optional.of(Problem.conflict("event_empty", "event has no payload"));
-      case JOB_CREATED, JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> jobs.check(e);
+      case JOB_CREATED -> apps.containsKey(e.getJobCreated().getSpec().getId())
+          ? Optional.of(Problem.conflict("id_taken_by_app", "an app has the id " + e.getJobCreated().getSpec().getId(), "id"))
+          : jobs.check(e);
+      case JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> jobs.check(e);
       default -> Optional.empty();
     };
   }
@@ -204,8 +210,8 @@ public final class State {
       case TASK_LAUNCHED -> onTaskLaunched(e.getTaskLaunched(), e.getTimestampMs());
       case TASK_STATUS_CHANGED -> onTaskStatusChanged(e.getTaskStatusChanged(), e.getTimestampMs());
       case FRAMEWORK_REGISTERED -> onFrameworkRegistered(e.getFrameworkRegistered());
-      case JOB_CREATED -> jobs.onJobCreated(e.getJobCreated());
-      case JOB_UPDATED -> jobs.onJobUpdated(e.getJobUpdated());
+      case JOB_CREATED -> jobs.onJobCreated(e.getJobCreated(), e.getTimestampMs());
+      case JOB_UPDATED -> jobs.onJobUpdated(e.getJobUpdated(), e.getTimestampMs());
       case JOB_DELETED -> jobs.onJobDeleted(e.getJobDeleted());
       case JOB_RUN_FIRED -> jobs.onJobRunFired(e.getJobRunFired(), e.getTimestampMs());
       case JOB_RUN_MISSED -> jobs.onJobRunMissed(e.getJobRunMissed(), e.getTimestampMs());
@@ -244,6 +250,7 @@ public final class State {
   private void onTaskStatusChanged(TaskStatusChanged e, long atMs) {
     Task cur = tasks.get(e.getTaskId());
     if (cur == null) return; // a late update for a task already gone: a fact, but nothing to change
+    jobs.onTaskStatus(cur, e, atMs);
     if (Task.isTerminal(e.getState())) {
       removeTask(cur);
       return;

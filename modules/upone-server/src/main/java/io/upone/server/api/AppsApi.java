@@ -14,8 +14,6 @@ import io.upone.core.proto.TaskState;
 import io.upone.core.state.State;
 import io.upone.core.state.Task;
 import io.upone.eventlog.EventLog;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Comparator;
 import java.util.List;
@@ -30,11 +28,11 @@ import java.util.function.Function;
  */
 public final class AppsApi {
   private final EventLog log;
-  private final LeaderForwarder forwarder;
+  private final LeaderWrites writes;
 
   public AppsApi(EventLog log, LeaderForwarder forwarder) {
     this.log = log;
-    this.forwarder = forwarder;
+    this.writes = new LeaderWrites(log, forwarder);
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -127,42 +125,12 @@ public final class AppsApi {
   }
 
   private void onLeader(RoutingContext ctx, Function<State, Proposal> decide, Consumer<List<Event>> respond) {
-    onLeader(ctx, decide, respond, () -> false);
+    writes.run(ctx, decide, respond, () -> false);
   }
 
-  /**
-   * Runs a write here if this node leads, else forwards it. {@code retryOnStale}: an update that
-   * did not name a version lost a race with another write; decide again once on the new state.
-   */
   private void onLeader(RoutingContext ctx, Function<State, Proposal> decide, Consumer<List<Event>> respond,
                         BooleanSupplier retryOnStale) {
-    if (!log.isLeader()) {
-      forwarder.forward(ctx);
-      return;
-    }
-    attempt(ctx, decide).onSuccess(respond::accept).onFailure(t -> {
-      if (stale(t) && retryOnStale.getAsBoolean()) {
-        attempt(ctx, decide).onSuccess(respond::accept).onFailure(t2 -> Problems.send(ctx.response(), t2));
-      } else {
-        Problems.send(ctx.response(), t);
-      }
-    });
-  }
-
-  private Future<List<Event>> attempt(RoutingContext ctx, Function<State, Proposal> decide) {
-    Proposal p;
-    try {
-      p = decide.apply(log.state());
-    } catch (Problem.Failure f) {
-      return Future.failedFuture(f);
-    }
-    Context context = ctx.vertx().getOrCreateContext();
-    return Future.fromCompletionStage(log.append(p), context);
-  }
-
-  private static boolean stale(Throwable t) {
-    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-    return c instanceof Problem.Failure f && f.problem().code().equals("stale_version");
+    writes.run(ctx, decide, respond, retryOnStale);
   }
 
   private static long now() {
@@ -170,13 +138,10 @@ public final class AppsApi {
   }
 
   static void json(RoutingContext ctx, int status, JsonNode body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    LeaderWrites.json(ctx, status, body);
   }
 
   private static void json(RoutingContext ctx, int status, JsonNode body, List<Event> events) {
-    if (!events.isEmpty()) {
-      ctx.response().putHeader("X-Upone-Event-Index", String.valueOf(events.get(events.size() - 1).getIndex()));
-    }
-    json(ctx, status, body);
+    LeaderWrites.json(ctx, status, body, events);
   }
 }

@@ -55,6 +55,9 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   private static final long RELAX_SPREAD_AFTER_MS = 3000;
   private long timer = -1;
   private AutoCloseable leadership;
+  private JobRunner jobs;
+  /** A run was fired: offers are wanted now, not at the next heartbeat. */
+  private boolean reviveNow;
 
   /** Builds the cluster driver on the verticle's context: native agents or a Mesos master. */
   @FunctionalInterface
@@ -96,6 +99,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   @Override
   public void start() {
     driver = driverFactory.create(vertx, context);
+    jobs = new JobRunner(log, command -> context.runOnContext(v -> command.run()));
     leadership = log.onLeadership(l -> context.runOnContext(v -> {
       if (l.leader()) lead();
       else follow();
@@ -132,6 +136,15 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     killing.clear();
     launching.clear();
     reporting.clear();
+    jobs.clear();
+  }
+
+  /** Something changed that may need a task now (a job run was fired): look without waiting a tick. */
+  public void nudge() {
+    context.runOnContext(v -> {
+      reviveNow = true;
+      tick();
+    });
   }
 
   // ---- desired vs actual -------------------------------------------------------------------------
@@ -155,6 +168,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
         pendingSince.remove(app.getId());
       }
     });
+    out.addAll(jobs.demands());
     return out;
   }
 
@@ -179,11 +193,15 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
       if (sent != null && now - sent > RESEND_KILL_MS) kill(t, "kill resent");
     }
     killing.keySet().removeIf(id -> s.task(id).isEmpty());
+    jobs.step(s, now, (t, why) -> {
+      if (!killing.containsKey(t.id())) kill(t, why);
+    });
     boolean demand = !demands(s, now).isEmpty();
-    if (demand && (!revived || declinedIdle)) {
+    if (demand && (!revived || declinedIdle || reviveNow)) {
       driver.revive();
       declinedIdle = false;
     }
+    reviveNow = false;
     if (!demand && revived) driver.suppress();
     revived = demand;
   }
@@ -253,20 +271,32 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   private void launch(Offer offer, List<OfferMatcher.Placement> placed, long now) {
     Proposal.Builder p = Proposal.newBuilder();
     List<TaskLaunch> launches = new ArrayList<>();
+    List<String> runs = new ArrayList<>();
     for (OfferMatcher.Placement pl : placed) {
       AppSpec app = pl.app();
       String taskId = app.getId().substring(1).replace('/', '_') + "." + UUID.randomUUID();
-      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(TaskLaunched.newBuilder()
+      JobRunner.PendingRun run = jobs.isJob(app.getId()) ? jobs.claim(app.getId()) : null;
+      if (jobs.isJob(app.getId()) && run == null) continue;
+      TaskLaunched.Builder launched = TaskLaunched.newBuilder()
           .setTaskId(taskId).setAppId(app.getId()).setAppVersion(app.getVersion()).setAgentId(offer.agentId())
-          .setHostname(offer.hostname()).addAllHostPorts(pl.hostPorts())));
+          .setHostname(offer.hostname()).addAllHostPorts(pl.hostPorts());
+      if (run != null) {
+        launched.setRunId(run.run().getRunId());
+        runs.add(run.run().getRunId());
+      } else {
+        launching.merge(app.getId(), 1, Integer::sum);
+      }
+      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(launched));
       launches.add(new TaskLaunch(taskId, app.getId(), app.getVersion(), offer.agentId(), app.getCmd(),
-          app.getArgsList(), app.getContainer().getImage(), app.getEnvMap(), app.getCpus(), app.getMem(),
-          app.getDisk(), pl.hostPorts(), app.getTaskKillGracePeriodSeconds()));
-      launching.merge(app.getId(), 1, Integer::sum);
+          app.getArgsList(), app.getContainer().getImage(), run != null ? JobRunner.env(run) : app.getEnvMap(),
+          app.getCpus(), app.getMem(), app.getDisk(), pl.hostPorts(), app.getTaskKillGracePeriodSeconds()));
     }
     // written to the log first: a new leader knows every task that may exist
     Future.fromCompletionStage(log.append(p.build()), context).onComplete(ar -> {
-      for (TaskLaunch l : launches) launching.computeIfPresent(l.appId(), (k, n) -> n <= 1 ? null : n - 1);
+      for (TaskLaunch l : launches) {
+        if (!jobs.isJob(l.appId())) launching.computeIfPresent(l.appId(), (k, n) -> n <= 1 ? null : n - 1);
+      }
+      runs.forEach(jobs::launchWritten);
       if (ar.succeeded() && leader) {
         driver.launch(offer.offerId(), launches);
       } else {
@@ -311,6 +341,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
           reporting.remove(r.taskId());
           if (ar.failed()) return; // the next heartbeat reports it again
           driver.acknowledge(r);
+          if (Task.isTerminal(r.state()) && !t.runId().isEmpty()) tick(); // end or retry the run now
           if (Task.isTerminal(r.state())) {
             boolean wanted = killing.remove(r.taskId()) != null;
             if (!wanted && (r.state() == TaskState.TASK_FAILED || r.state() == TaskState.TASK_ERROR)) {

@@ -20,9 +20,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,12 @@ public final class NativeDriver implements ClusterDriver {
   private final HttpClient client;
   private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
   private final Map<String, String> reconciling = new HashMap<>(); // taskId -> agentId
+  /**
+   * Tasks one heartbeat did not list. LOST takes a second heartbeat without them: the first may
+   * have been composed before a launch sent by the previous leader reached the agent, and calling
+   * such a task LOST would start its work a second time.
+   */
+  private final Set<String> missedOnce = new HashSet<>();
   private long reconcileDeadlineMs;
   private Listener listener;
   private boolean revived;
@@ -72,6 +80,7 @@ public final class NativeDriver implements ClusterDriver {
       listener = null;
       agents.clear();
       reconciling.clear();
+      missedOnce.clear();
     });
   }
 
@@ -128,6 +137,7 @@ public final class NativeDriver implements ClusterDriver {
     for (JsonObject t : reported.values()) {
       String taskId = t.getString("taskId");
       reconciling.remove(taskId);
+      missedOnce.remove(taskId);
       if (a.acknowledged.contains(taskId)) forget.add(taskId);
       else listener.report(Wire.report(t.copy().put("agentId", id)));
     }
@@ -138,6 +148,8 @@ public final class NativeDriver implements ClusterDriver {
       if (agentId.equals(id) && !reported.containsKey(taskId) && !a.pending.containsKey(taskId)) missing.add(taskId);
     });
     for (String taskId : missing) {
+      if (missedOnce.add(taskId)) continue;
+      missedOnce.remove(taskId);
       reconciling.remove(taskId);
       listener.report(new TaskReport(taskId, id, TaskState.TASK_LOST, 0, "agent " + id + " does not run this task",
           "reconciliation", null));
@@ -158,6 +170,7 @@ public final class NativeDriver implements ClusterDriver {
     if (!reconciling.isEmpty() && now > reconcileDeadlineMs) {
       Map<String, String> left = new HashMap<>(reconciling);
       reconciling.clear();
+      missedOnce.clear();
       left.forEach((taskId, agentId) -> listener.report(new TaskReport(taskId, agentId, TaskState.TASK_LOST, 0,
           "agent " + agentId + " did not report this task in time", "reconciliation", null)));
     }

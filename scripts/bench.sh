@@ -2,23 +2,35 @@
 # `make bench`: benchmarks that print figures and their ratio to a baseline measured in the same
 # run. Not tests: they take minutes and their numbers depend on the machine.
 #   scripts/bench.sh            # all
-#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch
+#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 case "$which" in
   all) scripts/bench-eventlog.sh all ;;
   append|recovery) scripts/bench-eventlog.sh "$which" ;;
-  launch) ;;
-  *) echo "usage: $0 [all|append|recovery|launch]" >&2; exit 2 ;;
+  launch|cron) ;;
+  *) echo "usage: $0 [all|append|recovery|launch|cron]" >&2; exit 2 ;;
 esac
+CP=""
+RUNDIR=$(mktemp -d -t upone-bench.XXXXXX)
+trap 'rm -rf "$RUNDIR"' EXIT
+# runs one benchmark main in a scratch directory (jraft may write files into the working directory)
+bench_main() {
+  if [ -z "$CP" ]; then
+    mvn -B -q install -DskipTests
+    mvn -B -q -f modules/upone-bench/pom.xml dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
+    CP="$PWD/modules/upone-bench/target/classes:$(cat modules/upone-bench/target/bench.cp)"
+  fi
+  (cd "$RUNDIR" && java -Xmx3g -XX:+UseParallelGC -Dcom.google.protobuf.use_unsafe_pre22_gencode \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" "$@" 2>&1 \
+    | grep -vE '^Sofa-Middleware|^WARNING|hessian|AbstractStringBuilderDeserializer' || true)
+}
 if [ "$which" = all ] || [ "$which" = launch ]; then
-  mvn -B -q install -DskipTests
-  mvn -B -q -f modules/upone-bench/pom.xml dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
-  RUNDIR=$(mktemp -d -t upone-bench-launch.XXXXXX)
-  trap 'rm -rf "$RUNDIR"' EXIT
-  CP="$PWD/modules/upone-bench/target/classes:$(cat modules/upone-bench/target/bench.cp)"
   echo "== master-agent launches, real processes (issue: master-agent mode) =="
-  (cd "$RUNDIR" && java -Xmx3g -XX:+UseParallelGC -Dcom.google.protobuf.use_unsafe_pre22_gencode -cp "$CP" \
-    io.upone.bench.LaunchBench 2>&1 | grep -vE '^Sofa-Middleware|^WARNING|hessian|AbstractStringBuilderDeserializer' || true)
+  bench_main io.upone.bench.LaunchBench
+fi
+if [ "$which" = all ] || [ "$which" = cron ]; then
+  echo "== cron: 10,000 jobs at rest, upone vs Quartz (issue: cron jobs) =="
+  bench_main io.upone.bench.CronBench --seconds "${CRON_SECONDS:-60}"
 fi

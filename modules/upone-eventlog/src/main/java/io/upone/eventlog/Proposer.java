@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -62,8 +61,8 @@ final class Proposer {
     List<Pending> batch = new ArrayList<>();
     while (running) {
       try {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) continue;
+        // blocks while idle: no wake-ups when nothing is proposed (stop() interrupts)
+        Pending first = queue.take();
         inFlight.acquire();
         batch.add(first);
         queue.drainTo(batch, maxProposals - 1);

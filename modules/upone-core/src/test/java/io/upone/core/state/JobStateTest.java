@@ -136,4 +136,57 @@ class JobStateTest {
     Problem p = assertThrows(Problem.Failure.class, () -> apply(fired("/p", 60_000), fired("/p", 120_000))).problem();
     assertEquals("proposal_invalid", p.code());
   }
+
+  @Test
+  void aRunRemembersItsTaskSoTheNextLeaderCanDecide() {
+    apply(created("/j"));
+    apply(fired("/j", 60_000));
+    apply(Event.newBuilder().setTaskLaunched(TaskLaunched.newBuilder().setTaskId("t1").setAppId("/j").setAgentId("a")
+        .setRunId("/j@60000")));
+    apply(Event.newBuilder().setTaskStatusChanged(TaskStatusChanged.newBuilder().setTaskId("t1").setState(TaskState.TASK_RUNNING)));
+    assertTrue(state.job("/j").orElseThrow().getActive(0).getTaskStarted());
+    apply(Event.newBuilder().setTaskStatusChanged(TaskStatusChanged.newBuilder().setTaskId("t1").setState(TaskState.TASK_FAILED)
+        .setExitCode(7).setMessage("exit 7")));
+    var run = state.job("/j").orElseThrow().getActive(0);
+    assertEquals(TaskState.TASK_FAILED, run.getTaskState());
+    assertEquals(7, run.getExitCode());
+    assertTrue(run.getTaskEndedMs() > 0);
+    assertTrue(state.task("t1").isEmpty(), "the task itself is gone");
+    // a retry starts a fresh attempt: the previous task's outcome is cleared
+    apply(Event.newBuilder().setTaskLaunched(TaskLaunched.newBuilder().setTaskId("t2").setAppId("/j").setAgentId("a")
+        .setRunId("/j@60000")));
+    run = state.job("/j").orElseThrow().getActive(0);
+    assertEquals(2, run.getAttempts());
+    assertEquals(TaskState.TASK_STAGING, run.getTaskState());
+    assertEquals(0, run.getTaskEndedMs());
+  }
+
+  @Test
+  void planningRestartsFromCreationScheduleChangesAndResume() {
+    apply(created("/p"));
+    long createdAt = state.job("/p").orElseThrow().getPlanFromMs();
+    assertTrue(createdAt > 0);
+    JobSpec spec = state.job("/p").orElseThrow().getSpec();
+    apply(Event.newBuilder().setJobUpdated(JobUpdated.newBuilder().setPreviousVersion(1)
+        .setSpec(spec.toBuilder().setVersion(2).setCmd("other"))));
+    assertEquals(createdAt, state.job("/p").orElseThrow().getPlanFromMs(), "a new command does not replan");
+    apply(Event.newBuilder().setJobUpdated(JobUpdated.newBuilder().setPreviousVersion(2)
+        .setSpec(spec.toBuilder().setVersion(3).setSuspended(true))));
+    long suspendedAt = state.job("/p").orElseThrow().getPlanFromMs();
+    assertEquals(createdAt, suspendedAt, "suspending does not replan");
+    apply(Event.newBuilder().setJobUpdated(JobUpdated.newBuilder().setPreviousVersion(3)
+        .setSpec(spec.toBuilder().setVersion(4).setSuspended(false))));
+    assertTrue(state.job("/p").orElseThrow().getPlanFromMs() > createdAt, "resuming plans from the resume");
+  }
+
+  @Test
+  void appsAndJobsShareOneIdSpace() {
+    apply(created("/same"));
+    Problem p = refused(Event.newBuilder().setAppCreated(io.upone.core.proto.AppCreated.newBuilder()
+        .setSpec(io.upone.core.proto.AppSpec.newBuilder().setId("/same").setVersion(1))));
+    assertEquals("id_taken_by_job", p.code());
+    apply(Event.newBuilder().setAppCreated(io.upone.core.proto.AppCreated.newBuilder()
+        .setSpec(io.upone.core.proto.AppSpec.newBuilder().setId("/app").setVersion(1))));
+    assertEquals("id_taken_by_app", refused(created("/app")).code());
+  }
 }

@@ -37,22 +37,11 @@ class CronFailoverTest {
   void stop() throws Exception {
     if (agents != null) agents.close();
     for (TestNode n : nodes) n.close();
-    Procs.killAll(marker);
-    TestNode.await("no stray processes", WAIT, () -> Procs.pids(marker).isEmpty());
+    Procs.cleanUp(marker);
   }
 
   private TestNode leader() throws InterruptedException {
-    TestNode[] found = new TestNode[1];
-    TestNode.await("a leader", WAIT, () -> {
-      for (TestNode n : nodes) {
-        if (n.server != null && n.server.log().isLeader()) {
-          found[0] = n;
-          return true;
-        }
-      }
-      return false;
-    });
-    return found[0];
+    return TestNode.leaderOf(nodes);
   }
 
   private List<Long> recorded(Path f) {

@@ -3,8 +3,6 @@ package io.upone.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.upone.server.config.ServerConfig;
-import io.upone.server.scheduler.SchedulerConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -34,9 +32,7 @@ class JobsTest {
 
   @BeforeEach
   void start() throws Exception {
-    ServerConfig cfg = ServerConfig.single(dir.resolve("master"), TestNode.freePort(), TestNode.freePort())
-        .withScheduler(SchedulerConfig.defaults().withAgentTimeout(200, 2000));
-    master = new TestNode(cfg).startReady();
+    master = TestNode.agentMaster(dir);
     agents = new TestAgents(dir);
     agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[32000-32099]");
     TestNode.await("agent", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
@@ -46,8 +42,7 @@ class JobsTest {
   void stop() throws Exception {
     if (agents != null) agents.close();
     if (master != null) master.close();
-    Procs.killAll(marker);
-    TestNode.await("no stray processes", WAIT, () -> Procs.pids(marker).isEmpty());
+    Procs.cleanUp(marker);
   }
 
   private String job(String id, String schedule, String cmd, String extra) {

@@ -8,8 +8,6 @@ import io.upone.agent.Agent;
 import io.upone.agent.AgentConfig;
 import io.upone.agent.exec.ProcessExecutor;
 import io.upone.core.driver.Resources;
-import io.upone.server.config.ServerConfig;
-import io.upone.server.scheduler.SchedulerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,9 +39,7 @@ class MasterAgentTest {
 
   @BeforeEach
   void start() throws Exception {
-    ServerConfig cfg = ServerConfig.single(dir.resolve("master"), TestNode.freePort(), TestNode.freePort())
-        .withScheduler(SchedulerConfig.defaults().withAgentTimeout(200, 2000));
-    master = new TestNode(cfg).startReady();
+    master = TestNode.agentMaster(dir);
     testAgents = new TestAgents(dir);
     agents = testAgents.agents;
     startAgent("a", "cpus:4;mem:4096;disk:1000;ports:[32000-32099]");
@@ -63,8 +59,7 @@ class MasterAgentTest {
   void stop() throws Exception {
     if (testAgents != null) testAgents.close();
     if (master != null) master.close();
-    Procs.killAll(marker);
-    TestNode.await("no stray processes", WAIT, () -> Procs.pids(marker).isEmpty());
+    Procs.cleanUp(marker);
   }
 
   private String app(String id, int instances, String extra) {

@@ -33,4 +33,10 @@ final class Procs {
   static void killAll(String marker) {
     for (long pid : pids(marker)) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
   }
+
+  /** After a test: kills what carries the marker and waits until none is left. */
+  static void cleanUp(String marker) throws InterruptedException {
+    killAll(marker);
+    TestNode.await("no stray processes", java.time.Duration.ofSeconds(30), () -> pids(marker).isEmpty());
+  }
 }

@@ -43,6 +43,28 @@ final class TestNode implements AutoCloseable {
         .toList();
   }
 
+  /** A single node for tests with agents: quick heartbeats (200 ms), agents lost after 2 s. */
+  static TestNode agentMaster(Path dir) throws Exception {
+    ServerConfig cfg = ServerConfig.single(dir.resolve("master"), freePort(), freePort())
+        .withScheduler(io.upone.server.scheduler.SchedulerConfig.defaults().withAgentTimeout(200, 2000));
+    return new TestNode(cfg).startReady();
+  }
+
+  /** The node of {@code nodes} that leads, once one does. */
+  static TestNode leaderOf(List<TestNode> nodes) throws InterruptedException {
+    TestNode[] found = new TestNode[1];
+    await("a leader", Duration.ofSeconds(30), () -> {
+      for (TestNode n : nodes) {
+        if (n.server != null && n.server.log().isLeader()) {
+          found[0] = n;
+          return true;
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
   TestNode start() throws Exception {
     server = UponeServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return this;

@@ -24,17 +24,7 @@ class ThreeNodeApiTest {
   }
 
   private TestNode leader() throws InterruptedException {
-    TestNode[] found = new TestNode[1];
-    TestNode.await("a leader", Duration.ofSeconds(30), () -> {
-      for (TestNode n : nodes) {
-        if (n.server != null && n.server.log().isLeader()) {
-          found[0] = n;
-          return true;
-        }
-      }
-      return false;
-    });
-    return found[0];
+    return TestNode.leaderOf(nodes);
   }
 
   @Test

@@ -32,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class JobBook {
   static final int DEFAULT_HISTORY = 20;
   private final ConcurrentHashMap<String, JobRecord> jobs = new ConcurrentHashMap<>();
+  /** Jobs with active runs: what the scheduler steps every tick, without walking idle jobs. */
+  private final java.util.Set<String> busy = ConcurrentHashMap.newKeySet();
 
   Optional<JobRecord> job(String id) {
     return Optional.ofNullable(jobs.get(id));
@@ -39,6 +41,15 @@ final class JobBook {
 
   Collection<JobRecord> jobs() {
     return jobs.values();
+  }
+
+  List<JobRecord> withActiveRuns() {
+    List<JobRecord> out = new ArrayList<>(busy.size());
+    for (String id : busy) {
+      JobRecord r = jobs.get(id);
+      if (r != null && r.getActiveCount() > 0) out.add(r);
+    }
+    return out;
   }
 
   Optional<Problem> check(Event e) {
@@ -117,6 +128,7 @@ final class JobBook {
 
   void onJobDeleted(JobDeleted e) {
     jobs.remove(e.getJobId());
+    busy.remove(e.getJobId());
   }
 
   void onJobRunFired(JobRunFired e, long atMs) {
@@ -124,6 +136,7 @@ final class JobBook {
       JobRecord.Builder b = r.toBuilder().addActive(JobRun.newBuilder().setRunId(e.getRunId())
           .setScheduledMs(e.getScheduledMs()).setManual(e.getManual()).setState(RunState.RUN_FIRED).setFiredAtMs(atMs));
       if (!e.getManual()) b.setLastScheduledMs(e.getScheduledMs());
+      busy.add(k);
       return b.build();
     });
   }
@@ -168,6 +181,7 @@ final class JobBook {
       if (i < 0) return r; // already ended by an earlier event of the same proposal
       JobRun ended = r.getActive(i).toBuilder().setState(e.getState()).setExitCode(e.getExitCode())
           .setMessage(e.getMessage()).setEndedAtMs(atMs).build();
+      if (r.getActiveCount() == 1) busy.remove(k);
       return trim(r.toBuilder().removeActive(i).addHistory(ended));
     });
   }
@@ -188,6 +202,9 @@ final class JobBook {
   }
 
   void restore(List<JobRecord> records) {
-    for (JobRecord r : records) jobs.put(r.getSpec().getId(), r);
+    for (JobRecord r : records) {
+      jobs.put(r.getSpec().getId(), r);
+      if (r.getActiveCount() > 0) busy.add(r.getSpec().getId());
+    }
   }
 }

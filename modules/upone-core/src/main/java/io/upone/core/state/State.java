@@ -90,6 +90,11 @@ public final class State {
     return jobs.jobs();
   }
 
+  /** Jobs that have active runs (fired or started), without walking the idle ones. */
+  public List<io.upone.core.proto.JobRecord> jobsWithActiveRuns() {
+    return jobs.withActiveRuns();
+  }
+
   public String frameworkId() {
     return frameworkId;
   }

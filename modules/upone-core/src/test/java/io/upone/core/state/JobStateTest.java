@@ -140,7 +140,9 @@ class JobStateTest {
   @Test
   void aRunRemembersItsTaskSoTheNextLeaderCanDecide() {
     apply(created("/j"));
+    assertEquals(0, state.jobsWithActiveRuns().size());
     apply(fired("/j", 60_000));
+    assertEquals(1, state.jobsWithActiveRuns().size());
     apply(Event.newBuilder().setTaskLaunched(TaskLaunched.newBuilder().setTaskId("t1").setAppId("/j").setAgentId("a")
         .setRunId("/j@60000")));
     apply(Event.newBuilder().setTaskStatusChanged(TaskStatusChanged.newBuilder().setTaskId("t1").setState(TaskState.TASK_RUNNING)));
@@ -159,6 +161,8 @@ class JobStateTest {
     assertEquals(2, run.getAttempts());
     assertEquals(TaskState.TASK_STAGING, run.getTaskState());
     assertEquals(0, run.getTaskEndedMs());
+    apply(finished("/j", "/j@60000", RunState.RUN_FINISHED, 0));
+    assertEquals(0, state.jobsWithActiveRuns().size(), "an ended run leaves the busy index");
   }
 
   @Test

@@ -63,7 +63,7 @@ final class JobRunner {
   boolean step(State s, long now, BiConsumer<Task, String> kill) {
     Map<String, Deque<PendingRun>> waiting = new TreeMap<>();
     Set<String> activeRuns = new HashSet<>();
-    for (JobRecord r : s.jobs()) {
+    for (JobRecord r : s.jobsWithActiveRuns()) {
       List<JobRun> active = r.getActiveList();
       for (int i = 0; i < active.size(); i++) {
         JobRun run = active.get(i);

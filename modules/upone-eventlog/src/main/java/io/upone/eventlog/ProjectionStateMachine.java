@@ -41,6 +41,8 @@ final class ProjectionStateMachine extends StateMachineAdapter {
   final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   final List<Consumer<EventLog.Leadership>> leadershipListeners = new CopyOnWriteArrayList<>();
   private volatile long leaderTerm = -1;
+  /** The term of the leader this member last started following (followers learn terms here). */
+  private volatile long followingTerm = -1;
   private final long snapshotEveryEvents;
   private long eventsSinceSnapshot;
   private Runnable snapshotTrigger = () -> {};
@@ -55,6 +57,10 @@ final class ProjectionStateMachine extends StateMachineAdapter {
 
   boolean isLeader() {
     return leaderTerm > 0;
+  }
+
+  long followingTerm() {
+    return followingTerm;
   }
 
   long leaderTerm() {
@@ -165,6 +171,12 @@ final class ProjectionStateMachine extends StateMachineAdapter {
       LOG.error("loading snapshot failed", e);
       return false;
     }
+  }
+
+  @Override
+  public void onStartFollowing(com.alipay.sofa.jraft.entity.LeaderChangeContext ctx) {
+    super.onStartFollowing(ctx);
+    followingTerm = ctx.getTerm();
   }
 
   @Override

@@ -144,8 +144,13 @@ public final class RaftEventLog implements EventLog {
     State s = fsm.state();
     String role = fsm.isLeader() ? "leader" : node.getNodeState().name().replace("STATE_", "").toLowerCase();
     return new ClusterView(config.self(), config.peers(), leaderEndpoint().orElse(""),
-        Math.max(fsm.leaderTerm(), s.lastTerm()), node.getLastCommittedIndex(), node.getLastAppliedLogIndex(),
+        currentTerm(s), node.getLastCommittedIndex(), node.getLastAppliedLogIndex(),
         s.lastEventIndex(), role);
+  }
+
+  /** The member's current raft term (followers too), not only the term of the last applied entry. */
+  private long currentTerm(State s) {
+    return Math.max(Math.max(fsm.leaderTerm(), fsm.followingTerm()), s.lastTerm());
   }
 
   /** Waits until a leader is known and this member has applied everything committed so far. */

@@ -70,5 +70,10 @@ class ThreeNodeApiTest {
     TestNode.await("catch-up", Duration.ofSeconds(30),
         () -> leader.get("/v1/apps").json().getJsonArray("apps").size() == 22);
     assertEquals(next.server.log().state().hash(), leader.server.log().state().hash());
+    // every member reports the current term, followers included
+    long term = next.get("/v1/cluster").json().getLong("term");
+    for (TestNode n : nodes) {
+      TestNode.await("term on " + n.url(), Duration.ofSeconds(10), () -> n.get("/v1/cluster").json().getLong("term") == term);
+    }
   }
 }

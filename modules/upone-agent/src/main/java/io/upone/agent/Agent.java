@@ -65,7 +65,9 @@ public final class Agent extends AbstractVerticle {
   }
 
   public String url() {
-    return "http://" + ("0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost()) + ":" + server.actualPort();
+    // bound to every interface: the master reaches this agent by its hostname
+    String host = "0.0.0.0".equals(config.httpHost()) || "::".equals(config.httpHost()) ? config.hostname() : config.httpHost();
+    return "http://" + host + ":" + server.actualPort();
   }
 
   @Override

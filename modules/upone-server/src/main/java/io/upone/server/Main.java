@@ -123,7 +123,7 @@ public final class Main implements Runnable {
     String attributes;
     @Option(names = "--work-dir", defaultValue = "data/agent", description = "sandboxes and the agent id (default data/agent)")
     Path workDir;
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address the agent API binds (default 127.0.0.1)")
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address the agent API binds (default 127.0.0.1); with 0.0.0.0 the master calls it by --hostname")
     String host;
     @Option(names = "--port", defaultValue = "5051", description = "agent API port (default 5051)")
     int port;

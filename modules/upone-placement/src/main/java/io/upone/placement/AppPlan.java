@@ -33,7 +33,7 @@ public final class AppPlan {
     this.countsByField = c.countsByField();
     this.groupedFields = c.groupedFields();
     this.maxWeight = maxWeight;
-    this.recoverAfterEveryPlacement = c.taskFilters().stream().anyMatch(Filter::mayRecover);
+    this.recoverAfterEveryPlacement = c.taskFilters().stream().anyMatch(TaskAffinityFilter::mayRecover);
   }
 
   static AppPlan of(Demand d, PlacementConfig config, ClusterView view, List<Placed> existing, TaskLabelIndex index,
@@ -54,7 +54,7 @@ public final class AppPlan {
     if (spreads || !plan.groupedFields.isEmpty()) {
       // groups and shares are over every agent the app may ever run on, offering now or not
       for (AgentInfo a : view.agents()) {
-        if (!plan.staticFit(a)) continue;
+        if (!plan.staticFit(a) || !c.taskFilters().stream().allMatch(t -> t.acceptsAgent(a.agentId()))) continue;
         feasibleAgents++;
         for (Map.Entry<String, ValueCounts> g : plan.groupedFields.entrySet()) g.getValue().addToDomain(a.value(g.getKey()));
       }
@@ -75,12 +75,12 @@ public final class AppPlan {
     if (plan.wantedPorts.length > 0) plan.dynamicFilters.add(new PortFilter(plan.wantedPorts));
     plan.dynamicFilters.addAll(c.countFilters());
     plan.dynamicFilters.addAll(c.taskFilters());
+    plan.dynamicFilters.addAll(c.groupFilters());
     if (spreads) {
       long total = (long) existing.size() + d.count();
       int share = (int) Math.min(Integer.MAX_VALUE, (total + Math.max(1, feasibleAgents) - 1) / Math.max(1, feasibleAgents));
       plan.dynamicFilters.add(new AgentShareFilter(plan, share));
     }
-    plan.dynamicFilters.addAll(c.groupFilters());
     return plan;
   }
 

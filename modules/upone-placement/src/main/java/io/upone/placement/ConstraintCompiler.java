@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 final class ConstraintCompiler {
   /** What an app's constraints become: filters in checking order, and the per-field counts they share. */
-  record Compiled(List<StaticFilter> staticFilters, List<Filter> countFilters, List<Filter> taskFilters,
+  record Compiled(List<StaticFilter> staticFilters, List<Filter> countFilters, List<TaskAffinityFilter> taskFilters,
                   List<Filter> groupFilters, Map<String, ValueCounts> countsByField, Map<String, ValueCounts> groupedFields) {}
 
   private ConstraintCompiler() {}
@@ -36,7 +36,7 @@ final class ConstraintCompiler {
   static Compiled compile(AppSpec app, boolean relaxSpread, TaskLabelIndex index) {
     List<StaticFilter> statics = new ArrayList<>();
     List<Filter> counted = new ArrayList<>();
-    List<Filter> tasks = new ArrayList<>();
+    List<TaskAffinityFilter> tasks = new ArrayList<>();
     List<Filter> groups = new ArrayList<>();
     Map<String, ValueCounts> counts = new LinkedHashMap<>();
     Map<String, ValueCounts> grouped = new LinkedHashMap<>();

@@ -32,7 +32,12 @@ final class TaskAffinityFilter implements Filter {
 
   @Override
   public boolean accepts(OfferSlot slot) {
-    return (index.count(labelKey, pattern, slot.agentId()) > 0) == like;
+    return acceptsAgent(slot.agentId());
+  }
+
+  /** As tasks stand now; used to count the agents an app may run on, offering or not. */
+  boolean acceptsAgent(String agentId) {
+    return (index.count(labelKey, pattern, agentId) > 0) == like;
   }
 
   @Override

@@ -54,7 +54,7 @@ public final class AppPlan {
     if (spreads || !plan.groupedFields.isEmpty()) {
       // groups and shares are over every agent the app may ever run on, offering now or not
       for (AgentInfo a : view.agents()) {
-        if (!plan.staticFit(a) || !c.taskFilters().stream().allMatch(t -> t.acceptsAgent(a.agentId()))) continue;
+        if (!plan.staticFit(a) || !acceptedByAll(c.taskFilters(), a.agentId())) continue;
         feasibleAgents++;
         for (Map.Entry<String, ValueCounts> g : plan.groupedFields.entrySet()) g.getValue().addToDomain(a.value(g.getKey()));
       }
@@ -82,6 +82,11 @@ public final class AppPlan {
       plan.dynamicFilters.add(new AgentShareFilter(plan, share));
     }
     return plan;
+  }
+
+  private static boolean acceptedByAll(List<TaskAffinityFilter> rules, String agentId) {
+    for (TaskAffinityFilter t : rules) if (!t.acceptsAgent(agentId)) return false;
+    return true;
   }
 
   public AppSpec app() {

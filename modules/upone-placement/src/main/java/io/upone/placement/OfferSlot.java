@@ -13,13 +13,15 @@ public final class OfferSlot {
   private final Offer offer;
   private final AgentInfo agent;
   private final double weight;
+  private final int order;
   private double cpus;
   private double mem;
   private double disk;
   private final BitSet usedPorts = new BitSet();
 
-  OfferSlot(Offer offer, AgentInfo agent, double weight) {
+  OfferSlot(Offer offer, AgentInfo agent, double weight, int order) {
     this.offer = offer;
+    this.order = order;
     this.agent = agent;
     this.weight = weight;
     this.cpus = offer.resources().cpus();
@@ -38,6 +40,11 @@ public final class OfferSlot {
 
   public String agentId() {
     return offer.agentId();
+  }
+
+  /** Position in the request's offers sorted by agent id then offer id: the tie-breaker between equal scores. */
+  int order() {
+    return order;
   }
 
   /** Relative preference for this agent from the configuration (1 when none is set). */

@@ -33,11 +33,14 @@ public final class Placement {
     this(PlacementConfig.defaults());
   }
 
-  private record Candidate(OfferSlot slot, double score) {}
-
-  private static final Comparator<Candidate> BEST_FIRST = Comparator.comparingDouble(Candidate::score).reversed()
-      .thenComparing(c -> c.slot().agentId())
-      .thenComparing(c -> c.slot().offer().offerId());
+  /** An offer with its score for the app being placed; best first, ties to the lower agent id, then offer id. */
+  private record Candidate(OfferSlot slot, double score) implements Comparable<Candidate> {
+    @Override
+    public int compareTo(Candidate o) {
+      int c = Double.compare(o.score, score);
+      return c != 0 ? c : Integer.compare(slot.order(), o.slot.order());
+    }
+  }
 
   public PlacementResult place(PlacementRequest request) {
     Set<String> seen = new HashSet<>();
@@ -78,7 +81,7 @@ public final class Placement {
         if (f != null) rejected.merge(f.name(), 1, Integer::sum);
         else feasible.add(new Candidate(s, plan.score(s)));
       }
-      PriorityQueue<Candidate> heap = new PriorityQueue<>(Math.max(1, feasible.size()), BEST_FIRST);
+      PriorityQueue<Candidate> heap = new PriorityQueue<>(Math.max(1, feasible.size()));
       heap.addAll(feasible);
       // offers turned down by a filter that may change its mind (GROUP_BY), with that filter's name
       Map<Candidate, String> waiting = new java.util.LinkedHashMap<>();
@@ -115,16 +118,16 @@ public final class Placement {
     return PlacementReport.of(plan.appId(), plan.requested(), placed, slots.size(), rejected);
   }
 
-  /** Offers in a fixed order (by offer id), whatever order the driver gave them in. */
+  /** Offers in a fixed order (by agent id, then offer id), whatever order the driver gave them in. */
   private List<OfferSlot> slots(List<Offer> offers) {
     List<Offer> sorted = new ArrayList<>(offers);
-    sorted.sort(Comparator.comparing(Offer::offerId));
+    sorted.sort(Comparator.comparing(Offer::agentId).thenComparing(Offer::offerId));
     List<OfferSlot> out = new ArrayList<>(sorted.size());
     Set<String> ids = new HashSet<>();
     for (Offer o : sorted) {
       if (!ids.add(o.offerId())) throw new IllegalArgumentException("offers: offer " + o.offerId() + " appears more than once");
       AgentInfo agent = new AgentInfo(o.agentId(), o.hostname(), o.attributes());
-      out.add(new OfferSlot(o, agent, config.weightOf(agent)));
+      out.add(new OfferSlot(o, agent, config.weightOf(agent), out.size()));
     }
     return out;
   }

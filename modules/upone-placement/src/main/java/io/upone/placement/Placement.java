@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * The placement pipeline: for each demand in order, drop the offers the app's static filters
  * turn down, rank the rest in a heap, then take the best offer, check it against the filters that
- * depend on what is placed (resources, ports, UNIQUE, MAX_PER, task rules, spread, GROUP_BY), and
+ * depend on what is placed (resources, ports, UNIQUE, MAX_PER, task rules, GROUP_BY, spread), and
  * assign, until the demand is met or no offer is left. Only the chosen offer changes, so only it
  * is re-scored: a cycle costs about offers x apps + placements x log(offers), not offers x tasks.
  *

@@ -168,6 +168,15 @@ class RankingAndResourcesTest {
   }
 
   @Test
+  void reportsSerialiseToPlainJson() throws Exception {
+    AppSpec a = app("/r", 4, 512).build();
+    PlacementReport rep = placement.place(three().request(new Demand(a, 5))).reports().get("/r");
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rep);
+    assertEquals("{\"appId\":\"/r\",\"requested\":5,\"placed\":3,\"offersConsidered\":3,\"rejected\":{\"cpus\":3},"
+        + "\"summary\":\"placed 3 of 5 (3 offers); rejected: 3 agents by cpus\",\"error\":\"\"}", json);
+  }
+
+  @Test
   void placeLeavesTheRequestAsItWas() {
     Fixtures.Cluster c = three();
     PlacementRequest req = c.request(new Demand(app("/a", 1, 16).build(), 5));

@@ -2,15 +2,15 @@
 # `make bench`: benchmarks that print figures and their ratio to a baseline measured in the same
 # run. Not tests: they take minutes and their numbers depend on the machine.
 #   scripts/bench.sh            # all
-#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron
+#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 case "$which" in
   all) scripts/bench-eventlog.sh all ;;
   append|recovery) scripts/bench-eventlog.sh "$which" ;;
-  launch|cron) ;;
-  *) echo "usage: $0 [all|append|recovery|launch|cron]" >&2; exit 2 ;;
+  launch|cron|placement) ;;
+  *) echo "usage: $0 [all|append|recovery|launch|cron|placement]" >&2; exit 2 ;;
 esac
 CP=""
 RUNDIR=$(mktemp -d -t upone-bench.XXXXXX)
@@ -26,6 +26,10 @@ bench_main() {
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" "$@" 2>&1 \
     | grep -vE '^Sofa-Middleware|^WARNING|hessian|AbstractStringBuilderDeserializer' || true)
 }
+if [ "$which" = all ] || [ "$which" = placement ]; then
+  echo "== placement pipeline alone: 1,000 agents x 10,000 tasks of 100 apps, vs OfferMatcher (issue: placement) =="
+  bench_main io.upone.bench.PlacementBench
+fi
 if [ "$which" = all ] || [ "$which" = launch ]; then
   echo "== master-agent launches, real processes (issue: master-agent mode) =="
   bench_main io.upone.bench.LaunchBench

@@ -17,6 +17,8 @@ import java.util.regex.PatternSyntaxException;
 /** Checks what an app spec means (types were checked while reading JSON). Returns every error at once. */
 public final class AppValidator {
   public static final Set<String> OPERATORS = Set.of("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS");
+  /** Constraint fields starting with this name a task label, not an agent attribute. */
+  public static final String TASK_FIELD = "task:";
   private static final Set<String> HEALTH_PROTOCOLS =
       Set.of("HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_HTTP", "MESOS_HTTPS", "MESOS_TCP");
   private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$");
@@ -127,6 +129,14 @@ public final class AppValidator {
       return;
     }
     String v = c.getValue();
+    if (c.getField().startsWith(TASK_FIELD)) {
+      // task-attribute rules: next to / away from tasks whose label matches (upone, see placement.md)
+      if (c.getField().length() == TASK_FIELD.length()) e.add(new FieldError(p, "task: must name a label key, e.g. task:team"));
+      if (!op.equals("LIKE") && !op.equals("UNLIKE")) {
+        e.add(new FieldError(p, "a task:<label> field takes LIKE (next to) or UNLIKE (away from), not " + op));
+        return;
+      }
+    }
     switch (op) {
       case "UNIQUE" -> {
         if (!v.isEmpty()) e.add(new FieldError(p, "UNIQUE takes no value"));

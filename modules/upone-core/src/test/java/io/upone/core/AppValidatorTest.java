@@ -203,7 +203,10 @@ class AppValidatorTest {
         Arguments.of("[\"rack\", \"GROUP_BY\", \"-1\"]", "GROUP_BY value must be a positive integer"),
         Arguments.of("[\"rack\", \"CLUSTER\"]", "CLUSTER requires a value"),
         Arguments.of("[\"rack\", \"IS\"]", "IS requires a value"),
-        Arguments.of("[\"\", \"UNIQUE\"]", "field must not be empty"));
+        Arguments.of("[\"\", \"UNIQUE\"]", "field must not be empty"),
+        Arguments.of("[\"task:team\", \"UNIQUE\"]", "takes LIKE (next to) or UNLIKE (away from), not UNIQUE"),
+        Arguments.of("[\"task:\", \"LIKE\", \"db\"]", "must name a label key"),
+        Arguments.of("[\"task:team\", \"UNLIKE\", \"(\"]", "not a valid regular expression"));
   }
 
   @ParameterizedTest
@@ -219,7 +222,8 @@ class AppValidatorTest {
   void everyOperatorHasAValidForm() {
     assertEquals(List.of(), validate(app("\"constraints\": [[\"hostname\", \"UNIQUE\"], [\"rack\", \"CLUSTER\", \"r1\"], "
         + "[\"rack\", \"GROUP_BY\"], [\"zone\", \"GROUP_BY\", \"3\"], [\"hostname\", \"LIKE\", \"web-[0-9]+\"], "
-        + "[\"hostname\", \"UNLIKE\", \"db-.*\"], [\"hostname\", \"MAX_PER\", \"2\"], [\"role\", \"IS\", \"edge\"]]")));
+        + "[\"hostname\", \"UNLIKE\", \"db-.*\"], [\"hostname\", \"MAX_PER\", \"2\"], [\"role\", \"IS\", \"edge\"], "
+        + "[\"task:team\", \"LIKE\", \"db-.*\"], [\"task:tier\", \"UNLIKE\", \"batch\"]]")));
   }
 
   // ---- health checks -------------------------------------------------------------------------

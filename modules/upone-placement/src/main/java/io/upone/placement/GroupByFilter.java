@@ -1,0 +1,34 @@
+package io.upone.placement;
+
+/**
+ * GROUP_BY: an instance goes only to a group (a value of the field among agents where the app may
+ * run) that has the fewest of the app's tasks, so groups stay within one of each other. An offer
+ * in a group that is ahead waits until the others catch up.
+ */
+final class GroupByFilter implements Filter {
+  private final String name;
+  private final String field;
+  private final ValueCounts counts;
+
+  GroupByFilter(String name, String field, ValueCounts counts) {
+    this.name = name;
+    this.field = field;
+    this.counts = counts;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean accepts(OfferSlot slot) {
+    String v = slot.agent().value(field);
+    return v != null && counts.count(v) <= counts.min();
+  }
+
+  @Override
+  public boolean mayRecover() {
+    return true;
+  }
+}

@@ -12,7 +12,6 @@ import io.upone.placement.Demand;
 import io.upone.placement.Placement;
 import io.upone.placement.PlacementRequest;
 import io.upone.placement.PlacementResult;
-import io.upone.server.scheduler.OfferMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

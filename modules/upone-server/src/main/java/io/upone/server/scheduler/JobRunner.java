@@ -11,6 +11,7 @@ import io.upone.core.state.State;
 import io.upone.core.state.Task;
 import io.upone.cron.RunProgress;
 import io.upone.eventlog.EventLog;
+import io.upone.placement.Demand;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -101,10 +102,11 @@ final class JobRunner {
   }
 
   /** Demands for placement: one per job with waiting runs, as an app of that many instances. */
-  List<OfferMatcher.Demand> demands() {
-    List<OfferMatcher.Demand> out = new ArrayList<>();
+  List<Demand> demands() {
+    List<Demand> out = new ArrayList<>();
+    // relaxed spread: a run goes wherever it fits, however many runs of the job are around
     pending.forEach((jobId, runs) -> {
-      if (!runs.isEmpty()) out.add(new OfferMatcher.Demand(asApp(runs.peekFirst().job(), runs.size()), runs.size(), true));
+      if (!runs.isEmpty()) out.add(new Demand(asApp(runs.peekFirst().job(), runs.size()), runs.size(), true));
     });
     return out;
   }

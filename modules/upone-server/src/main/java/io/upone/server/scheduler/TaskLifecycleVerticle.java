@@ -14,6 +14,12 @@ import io.upone.core.proto.TaskStatusChanged;
 import io.upone.core.state.State;
 import io.upone.core.state.Task;
 import io.upone.eventlog.EventLog;
+import io.upone.placement.Assignment;
+import io.upone.placement.Demand;
+import io.upone.placement.Placed;
+import io.upone.placement.Placement;
+import io.upone.placement.PlacementConfig;
+import io.upone.placement.PlacementResult;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -22,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,6 +63,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   private long timer = -1;
   private AutoCloseable leadership;
   private JobRunner jobs;
+  private final OfferCycle cycle;
   /** A run was fired: offers are wanted now, not at the next heartbeat. */
   private boolean reviveNow;
 
@@ -70,9 +78,15 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   }
 
   public TaskLifecycleVerticle(EventLog log, SchedulerConfig config, DriverFactory driverFactory) {
+    this(log, config, driverFactory, PlacementConfig.defaults());
+  }
+
+  public TaskLifecycleVerticle(EventLog log, SchedulerConfig config, DriverFactory driverFactory,
+                               PlacementConfig placement) {
     this.log = log;
     this.config = config;
     this.driverFactory = driverFactory;
+    this.cycle = new OfferCycle(new Placement(placement));
   }
 
   public ClusterDriver driver() {
@@ -137,6 +151,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     launching.clear();
     reporting.clear();
     jobs.clear();
+    cycle.clear();
   }
 
   /** Something changed that may need a task now (a job run was fired): look without waiting a tick. */
@@ -156,14 +171,14 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     return out;
   }
 
-  private List<OfferMatcher.Demand> demands(State s, long now) {
-    List<OfferMatcher.Demand> out = new ArrayList<>();
+  private List<Demand> demands(State s, long now) {
+    List<Demand> out = new ArrayList<>();
     s.apps().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(app -> {
       int missing = app.getInstances() - live(s, app.getId()).size() - launching.getOrDefault(app.getId(), 0);
       Backoff b = backoff.get(app.getId());
       if (missing > 0 && (b == null || b.delayMs(now) == 0)) {
         long since = pendingSince.computeIfAbsent(app.getId(), k -> now);
-        out.add(new OfferMatcher.Demand(app, missing, now - since > RELAX_SPREAD_AFTER_MS));
+        out.add(new Demand(app, missing, now - since > RELAX_SPREAD_AFTER_MS));
       } else if (missing <= 0) {
         pendingSince.remove(app.getId());
       }
@@ -250,30 +265,30 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     if (!leader) return;
     State s = log.state();
     long now = System.currentTimeMillis();
+    List<Demand> demands = demands(s, now);
+    if (demands.isEmpty()) {
+      for (Offer offer : offers) driver.decline(offer.offerId(), 30);
+      declinedIdle = true;
+      return;
+    }
+    Map<String, AppSpec> apps = new HashMap<>();
+    for (Demand d : demands) apps.put(d.app().getId(), d.app());
+    PlacementResult placed = cycle.place(s, demands, offers, driver.agents(), now);
+    Map<String, List<Assignment>> byOffer = new LinkedHashMap<>();
+    for (Assignment a : placed.assignments()) byOffer.computeIfAbsent(a.offerId(), k -> new ArrayList<>()).add(a);
     for (Offer offer : offers) {
-      List<OfferMatcher.Demand> demands = demands(s, now);
-      if (demands.isEmpty()) {
-        driver.decline(offer.offerId(), 30);
-        declinedIdle = true;
-        continue;
-      }
-      Map<String, OfferMatcher.AgentView> views = new HashMap<>();
-      driver.agents().forEach((id, a) -> views.put(id, new OfferMatcher.AgentView(id, a.hostname(), a.attributes())));
-      List<OfferMatcher.Placement> placed = OfferMatcher.match(offer, demands, s, views);
-      if (placed.isEmpty()) {
-        driver.decline(offer.offerId(), config.refuseSeconds());
-        continue;
-      }
-      launch(offer, placed, now);
+      List<Assignment> here = byOffer.get(offer.offerId());
+      if (here == null) driver.decline(offer.offerId(), config.refuseSeconds());
+      else launch(offer, here, apps, now);
     }
   }
 
-  private void launch(Offer offer, List<OfferMatcher.Placement> placed, long now) {
+  private void launch(Offer offer, List<Assignment> placed, Map<String, AppSpec> apps, long now) {
     Proposal.Builder p = Proposal.newBuilder();
     List<TaskLaunch> launches = new ArrayList<>();
     List<String> runs = new ArrayList<>();
-    for (OfferMatcher.Placement pl : placed) {
-      AppSpec app = pl.app();
+    for (Assignment pl : placed) {
+      AppSpec app = apps.get(pl.appId());
       String taskId = app.getId().substring(1).replace('/', '_') + "." + UUID.randomUUID();
       JobRunner.PendingRun run = jobs.isJob(app.getId()) ? jobs.claim(app.getId()) : null;
       if (jobs.isJob(app.getId()) && run == null) continue;
@@ -286,6 +301,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
       } else {
         launching.merge(app.getId(), 1, Integer::sum);
       }
+      cycle.launching(taskId, new Placed(taskId, app.getId(), offer.agentId(), app.getLabelsMap()));
       p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(launched));
       launches.add(new TaskLaunch(taskId, app.getId(), app.getVersion(), offer.agentId(), app.getCmd(),
           app.getArgsList(), app.getContainer().getImage(), run != null ? JobRunner.env(run) : app.getEnvMap(),
@@ -297,6 +313,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
         if (!jobs.isJob(l.appId())) launching.computeIfPresent(l.appId(), (k, n) -> n <= 1 ? null : n - 1);
       }
       runs.forEach(jobs::launchWritten);
+      for (TaskLaunch l : launches) cycle.launchWritten(l.taskId());
       if (ar.succeeded() && leader) {
         driver.launch(offer.offerId(), launches);
       } else {

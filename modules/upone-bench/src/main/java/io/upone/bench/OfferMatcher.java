@@ -1,4 +1,4 @@
-package io.upone.server.scheduler;
+package io.upone.bench;
 
 import io.upone.core.AppValidator;
 import io.upone.core.driver.Offer;
@@ -20,12 +20,15 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * First placement: fits apps' pending instances into one offer — resources, host ports from the
+ * The scheduler's first matcher, kept only as the baseline of {@link PlacementBench}: the
+ * server places through the {@code upone-placement} pipeline now.
+ *
+ * <p>First placement: fits apps' pending instances into one offer — resources, host ports from the
  * offered ranges (never twice), Marathon constraints on hostname or agent attributes, and an even
  * spread (no agent gets more than its share of an app). The full filter/ranker pipeline with
  * reports is the placement module's job; this is the minimum a scheduler must honour.
  */
-public final class OfferMatcher {
+final class OfferMatcher {
   private OfferMatcher() {}
 
   /** @param relaxSpread the app has waited long enough: fill any agent, spread or not */

@@ -1,0 +1,93 @@
+package io.upone.server.scheduler;
+
+import io.upone.core.driver.ClusterDriver;
+import io.upone.core.driver.Offer;
+import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.JobRecord;
+import io.upone.core.state.State;
+import io.upone.core.state.Task;
+import io.upone.placement.Demand;
+import io.upone.placement.Placed;
+import io.upone.placement.Placement;
+import io.upone.placement.PlacementReport;
+import io.upone.placement.PlacementRequest;
+import io.upone.placement.PlacementResult;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Offers meet demands through the placement pipeline, and what the API needs afterwards: each
+ * app's last placement report ("why pending") and the cluster's free capacity for what-if
+ * questions. Owned by the task lifecycle's thread.
+ */
+final class OfferCycle {
+  /** An app's last report and when its cycle ran. */
+  record AppReport(PlacementReport report, long atMs) {}
+
+  private final Placement placement;
+  private final Map<String, AppReport> reports = new HashMap<>();
+  /** The newest offer of each agent: what-if falls back on them when the driver cannot say. */
+  private final Map<String, Offer> lastOffers = new LinkedHashMap<>();
+  private long lastOffersAtMs;
+  /** Tasks placed whose TaskLaunched is not applied yet: they count for constraints already. */
+  private final Map<String, Placed> inFlight = new HashMap<>();
+
+  OfferCycle(Placement placement) {
+    this.placement = placement;
+  }
+
+  void clear() {
+    reports.clear();
+    lastOffers.clear();
+    inFlight.clear();
+  }
+
+  PlacementResult place(State s, List<Demand> demands, Collection<Offer> offers, Map<String, ClusterDriver.Agent> agents,
+                        long now) {
+    for (Offer o : offers) lastOffers.put(o.agentId(), o);
+    lastOffersAtMs = now;
+    PlacementResult r = placement.place(new PlacementRequest(demands, List.copyOf(offers), agents, existing(s)));
+    r.reports().forEach((appId, report) -> reports.put(appId, new AppReport(report, now)));
+    return r;
+  }
+
+  /** How many instances of {@code app} would fit now, and where; nothing is reserved or written. */
+  PlacementResult whatIf(State s, AppSpec app, Map<String, Offer> capacity, Map<String, ClusterDriver.Agent> agents) {
+    Collection<Offer> offers = capacity.isEmpty() ? lastOffers.values() : capacity.values();
+    return placement.place(new PlacementRequest(List.of(new Demand(app, app.getInstances())), List.copyOf(offers),
+        agents, existing(s)));
+  }
+
+  Optional<AppReport> report(String appId) {
+    return Optional.ofNullable(reports.get(appId));
+  }
+
+  long lastOffersAtMs() {
+    return lastOffersAtMs;
+  }
+
+  void launching(String taskId, Placed p) {
+    inFlight.put(taskId, p);
+  }
+
+  void launchWritten(String taskId) {
+    inFlight.remove(taskId);
+  }
+
+  private List<Placed> existing(State s) {
+    Map<String, Map<String, String>> labels = new HashMap<>();
+    List<Placed> out = new ArrayList<>(s.taskCount() + inFlight.size());
+    for (Task t : s.tasks()) {
+      Map<String, String> l = labels.computeIfAbsent(t.appId(), id -> s.app(id).map(AppSpec::getLabelsMap)
+          .or(() -> s.job(id).map(JobRecord::getSpec).map(j -> j.getLabelsMap())).orElse(Map.of()));
+      out.add(new Placed(t.id(), t.appId(), t.agentId(), l));
+    }
+    for (Map.Entry<String, Placed> e : inFlight.entrySet()) if (s.task(e.getKey()).isEmpty()) out.add(e.getValue());
+    return out;
+  }
+}

@@ -29,6 +29,26 @@ public record PlacementReport(String appId, int requested, int placed, int offer
         "placed 0 of " + requested + ": " + error, error);
   }
 
+  /**
+   * Reports of one app from several cycles over disjoint offers (agents offer one at a time in
+   * native mode) as one: offers, placements and rejections add up; requested and error are the
+   * newest report's.
+   */
+  public static PlacementReport merge(List<PlacementReport> oldestFirst) {
+    if (oldestFirst.isEmpty()) throw new IllegalArgumentException("nothing to merge");
+    PlacementReport newest = oldestFirst.get(oldestFirst.size() - 1);
+    int placed = 0;
+    int offers = 0;
+    Map<String, Integer> rejected = new TreeMap<>();
+    for (PlacementReport r : oldestFirst) {
+      placed += r.placed();
+      offers += r.offersConsidered();
+      r.rejected().forEach((k, v) -> rejected.merge(k, v, Integer::sum));
+    }
+    if (!newest.error().isEmpty()) return failed(newest.appId(), newest.requested(), offers, newest.error());
+    return of(newest.appId(), newest.requested(), placed, offers, rejected);
+  }
+
   /** e.g. "placed 7 of 10 (12 offers); rejected: 10 agents by UNIQUE(hostname), 3 by cpus". */
   static String summary(int requested, int placed, int offers, Map<String, Integer> rejected) {
     StringBuilder b = new StringBuilder("placed ").append(placed).append(" of ").append(requested)

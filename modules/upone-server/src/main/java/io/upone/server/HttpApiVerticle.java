@@ -10,6 +10,7 @@ import io.upone.server.api.LeaderForwarder;
 import io.upone.server.api.Problems;
 import io.upone.server.api.AgentsApi;
 import io.upone.server.api.JobsApi;
+import io.upone.server.api.PlacementApi;
 import io.upone.server.api.TasksApi;
 import io.upone.server.scheduler.TaskLifecycleVerticle;
 import io.upone.server.config.ServerConfig;
@@ -49,6 +50,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     TasksApi tasks = new TasksApi(log, lifecycle, forwarder);
     AgentsApi agents = new AgentsApi(log, lifecycle, forwarder);
     JobsApi jobs = new JobsApi(log, forwarder);
+    PlacementApi placement = new PlacementApi(log, lifecycle, forwarder);
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
@@ -56,6 +58,8 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.get("/v1/apps").handler(apps::list);
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)/instances$").handler(c -> apps.scale(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)/tasks$").handler(c -> tasks.ofApp(c, c.pathParam("id")));
+    r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)/placement$").handler(c -> placement.ofApp(c, c.pathParam("id")));
+    r.post("/v1/placement/what-if").handler(placement::whatIf);
     r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)$").handler(c -> apps.get(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)$").handler(c -> apps.update(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.DELETE, "^/v1/apps/(?<id>.+)$").handler(c -> apps.delete(c, c.pathParam("id")));

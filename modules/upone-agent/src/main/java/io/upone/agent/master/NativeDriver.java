@@ -183,14 +183,27 @@ public final class NativeDriver implements ClusterDriver {
     long now = System.currentTimeMillis();
     for (AgentRecord a : candidates) {
       if (a.total == null || a.outstandingOffer != null || a.refuseUntilMs > now) continue;
-      AgentRecord.Used used = a.used();
-      Resources free = new Resources(Math.max(0, a.total.cpus() - used.cpus()), Math.max(0, a.total.mem() - used.mem()),
-          Math.max(0, a.total.disk() - used.disk()), a.total.ports());
       String offerId = a.id + "-o" + (++offerSeq);
       a.outstandingOffer = offerId;
-      offers.add(new Offer(offerId, a.id, a.hostname, a.attributes, free, used.ports(), a.load));
+      offers.add(free(a, offerId));
     }
     if (!offers.isEmpty()) listener.offers(offers);
+  }
+
+  /** What the agent has free now, as an offer with the given id. */
+  private static Offer free(AgentRecord a, String offerId) {
+    AgentRecord.Used used = a.used();
+    Resources free = new Resources(Math.max(0, a.total.cpus() - used.cpus()), Math.max(0, a.total.mem() - used.mem()),
+        Math.max(0, a.total.disk() - used.disk()), a.total.ports());
+    return new Offer(offerId, a.id, a.hostname, a.attributes, free, used.ports(), a.load);
+  }
+
+  /** Every registered agent's free resources now, whether or not it is offered. */
+  @Override
+  public Map<String, Offer> capacity() {
+    Map<String, Offer> out = new LinkedHashMap<>();
+    for (AgentRecord a : agents.values()) if (a.total != null) out.put(a.id, free(a, a.id + "-capacity"));
+    return out;
   }
 
   private AgentRecord byOffer(String offerId) {

@@ -49,6 +49,15 @@ public interface ClusterDriver {
    */
   Map<String, Agent> agents();
 
+  /**
+   * Each agent's free resources now, as offers nobody may accept (for what-if questions), when
+   * the driver knows them without waiting for an offer; empty otherwise (Mesos tells resources
+   * only through offers). Call on the scheduler's thread.
+   */
+  default Map<String, Offer> capacity() {
+    return Map.of();
+  }
+
   record TaskRef(String taskId, String agentId) {}
 
   record Agent(String agentId, String hostname, Map<String, String> attributes) {

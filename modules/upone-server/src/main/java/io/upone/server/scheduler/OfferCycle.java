@@ -14,11 +14,14 @@ import io.upone.placement.PlacementRequest;
 import io.upone.placement.PlacementResult;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Offers meet demands through the placement pipeline, and what the API needs afterwards: each
@@ -30,7 +33,13 @@ final class OfferCycle {
   record AppReport(PlacementReport report, long atMs) {}
 
   private final Placement placement;
-  private final Map<String, AppReport> reports = new HashMap<>();
+  /**
+   * Per app, the latest report for each group of agents that offered together. A new cycle
+   * replaces the groups it overlaps, so every agent's latest verdict counts once.
+   */
+  private final Map<String, Map<Set<String>, AppReport>> reports = new HashMap<>();
+  /** Verdicts older than this no longer explain anything. */
+  private static final long REPORT_TTL_MS = 60_000;
   /** The newest offer of each agent: what-if falls back on them when the driver cannot say. */
   private final Map<String, Offer> lastOffers = new LinkedHashMap<>();
   private long lastOffersAtMs;
@@ -52,7 +61,13 @@ final class OfferCycle {
     for (Offer o : offers) lastOffers.put(o.agentId(), o);
     lastOffersAtMs = now;
     PlacementResult r = placement.place(new PlacementRequest(demands, List.copyOf(offers), agents, existing(s)));
-    r.reports().forEach((appId, report) -> reports.put(appId, new AppReport(report, now)));
+    Set<String> agentsOffering = new HashSet<>();
+    for (Offer o : offers) agentsOffering.add(o.agentId());
+    r.reports().forEach((appId, report) -> {
+      Map<Set<String>, AppReport> groups = reports.computeIfAbsent(appId, k -> new LinkedHashMap<>());
+      groups.entrySet().removeIf(e -> !Collections.disjoint(e.getKey(), agentsOffering) || now - e.getValue().atMs() > REPORT_TTL_MS);
+      groups.put(agentsOffering, new AppReport(report, now));
+    });
     return r;
   }
 
@@ -63,8 +78,14 @@ final class OfferCycle {
         agents, existing(s)));
   }
 
+  /** The app's verdicts from the last minute merged: each agent's latest counted once. */
   Optional<AppReport> report(String appId) {
-    return Optional.ofNullable(reports.get(appId));
+    Map<Set<String>, AppReport> groups = reports.get(appId);
+    if (groups == null || groups.isEmpty()) return Optional.empty();
+    List<AppReport> byTime = new ArrayList<>(groups.values());
+    byTime.sort(java.util.Comparator.comparingLong(AppReport::atMs));
+    return Optional.of(new AppReport(PlacementReport.merge(byTime.stream().map(AppReport::report).toList()),
+        byTime.get(byTime.size() - 1).atMs()));
   }
 
   long lastOffersAtMs() {

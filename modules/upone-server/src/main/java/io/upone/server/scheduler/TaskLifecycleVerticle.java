@@ -98,6 +98,37 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     return driver instanceof NativeDriver n ? java.util.Optional.of(n) : java.util.Optional.empty();
   }
 
+  /** Why an app is pending: its last placement report and what is still missing (leader only). */
+  public Future<PlacementStatus> placementOf(String appId) {
+    return onLeaderContext(() -> {
+      State s = log.state();
+      int missing = s.app(appId).map(a -> Math.max(0, a.getInstances() - live(s, appId).size()
+          - launching.getOrDefault(appId, 0))).orElse(0);
+      return cycle.report(appId).map(r -> new PlacementStatus(missing, r.report(), r.atMs(), cycle.lastOffersAtMs()))
+          .orElseGet(() -> new PlacementStatus(missing, null, 0, cycle.lastOffersAtMs()));
+    });
+  }
+
+  /** Where {@code app}'s instances would go now, against every agent's free resources; writes nothing. */
+  public Future<PlacementResult> whatIf(AppSpec app) {
+    return onLeaderContext(() -> cycle.whatIf(log.state(), app, driver.capacity(), driver.agents()));
+  }
+
+  private <T> Future<T> onLeaderContext(java.util.function.Supplier<T> read) {
+    return Future.future(p -> context.runOnContext(v -> {
+      if (!leader) {
+        p.fail(notLeader());
+      } else {
+        p.complete(read.get());
+      }
+    }));
+  }
+
+  private static io.upone.core.Problem.Failure notLeader() {
+    return new io.upone.core.Problem(io.upone.core.Problem.Kind.UNAVAILABLE, "not_leader",
+        "this node is not the leader; retry", java.util.List.of()).asFailure();
+  }
+
   /** The driver's known agents as JSON, read on the scheduler's context. */
   public Future<io.vertx.core.json.JsonArray> describeAgents() {
     return Future.future(p -> context.runOnContext(v -> {
@@ -249,8 +280,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
       if (t == null) {
         p.fail(io.upone.core.Problem.notFound("task_not_found", "task " + taskId + " does not exist").asFailure());
       } else if (!leader) {
-        p.fail(new io.upone.core.Problem(io.upone.core.Problem.Kind.UNAVAILABLE, "not_leader",
-            "this node is not the leader; retry", java.util.List.of()).asFailure());
+        p.fail(notLeader());
       } else {
         kill(t, "requested");
         p.complete();

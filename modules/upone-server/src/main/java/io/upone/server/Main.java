@@ -34,7 +34,8 @@ public final class Main implements Runnable {
   static final class Server implements Callable<Integer> {
     @Option(names = "--config", description = "properties file with any of: " + "data-dir, http-host, http-port, raft, peers, "
         + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes, heartbeat-ms, agent-timeout-ms, kill-budget, "
-        + "local-agent, local-agent-resources, local-agent-attributes")
+        + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
+        + "placement-agent-weights")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;
@@ -56,6 +57,10 @@ public final class Main implements Runnable {
     String localAgentResources;
     @Option(names = "--agent-timeout-ms", description = "an agent silent this long is lost, its tasks replaced (default 10000)")
     String agentTimeoutMs;
+    @Option(names = "--placement-strategy", description = "strategy of apps without the upone.placement label: spread or binpack (default spread)")
+    String placementStrategy;
+    @Option(names = "--placement-weight-attribute", description = "agent attribute holding a numeric placement weight (default: none)")
+    String placementWeightAttribute;
 
     @Override
     public Integer call() throws Exception {
@@ -70,6 +75,8 @@ public final class Main implements Runnable {
       flags.put("local-agent", localAgent ? "true" : null);
       flags.put("local-agent-resources", localAgentResources);
       flags.put("agent-timeout-ms", agentTimeoutMs);
+      flags.put("placement-strategy", placementStrategy);
+      flags.put("placement-weight-attribute", placementWeightAttribute);
       ServerConfig cfg;
       try {
         cfg = ConfigSources.resolve(config, System.getenv(), flags);

@@ -1,5 +1,6 @@
 package io.upone.server.config;
 
+import io.upone.placement.PlacementConfig;
 import io.upone.server.scheduler.SchedulerConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -19,7 +20,8 @@ import java.util.Properties;
 public final class ConfigSources {
   public static final List<String> KEYS = List.of("data-dir", "http-host", "http-port", "raft", "peers",
       "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
-      "kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes");
+      "kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
+      "placement-strategy", "placement-weight-attribute", "placement-agent-weights");
 
   private ConfigSources() {}
 
@@ -37,6 +39,7 @@ public final class ConfigSources {
     v.put("agent-timeout-ms", "10000");
     v.put("kill-budget", "0.5");
     v.put("local-agent", "false");
+    v.put("placement-strategy", "spread");
     if (file != null) v.putAll(fromFile(file));
     for (String k : KEYS) {
       String e = env.get("UPONE_" + k.toUpperCase().replace('-', '_'));
@@ -66,7 +69,8 @@ public final class ConfigSources {
       throw new IllegalArgumentException("kill-budget must be a number, got '" + v.get("kill-budget") + "'");
     }
     if (killBudget <= 0 || killBudget > 1) throw new IllegalArgumentException("kill-budget must be in (0, 1]");
-    SchedulerConfig sched = new SchedulerConfig(500, intOf(v, "heartbeat-ms"), intOf(v, "agent-timeout-ms"), killBudget, 5);
+    SchedulerConfig sched = new SchedulerConfig(500, intOf(v, "heartbeat-ms"), intOf(v, "agent-timeout-ms"), killBudget, 5,
+        placement(v));
     ServerConfig.LocalAgent local = null;
     if (Boolean.parseBoolean(v.get("local-agent"))) {
       local = new ServerConfig.LocalAgent(v.get("local-agent-resources"), v.get("local-agent-attributes"), null);
@@ -74,6 +78,29 @@ public final class ConfigSources {
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
         sched, local);
+  }
+
+  /** {@code placement-agent-weights}: {@code agentId=weight,...}; the attribute names a numeric agent attribute. */
+  private static PlacementConfig placement(Map<String, String> v) {
+    Map<String, Double> weights = new LinkedHashMap<>();
+    String list = v.get("placement-agent-weights");
+    if (list != null) {
+      for (String pair : list.split(",")) {
+        if (pair.isBlank()) continue;
+        String[] kv = pair.split("=", 2);
+        try {
+          weights.put(kv[0].trim(), Double.parseDouble(kv.length == 2 ? kv[1].trim() : ""));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("placement-agent-weights: '" + pair.trim() + "' is not agentId=number");
+        }
+      }
+    }
+    try {
+      return PlacementConfig.defaults().withDefaultStrategy(v.get("placement-strategy"))
+          .withAgentWeights(weights, v.getOrDefault("placement-weight-attribute", ""));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("placement: " + e.getMessage());
+    }
   }
 
   private static Map<String, String> fromFile(Path file) {

@@ -1,5 +1,7 @@
 package io.upone.server.scheduler;
 
+import io.upone.placement.PlacementConfig;
+
 /**
  * Timings and limits of the task lifecycle.
  *
@@ -8,14 +10,19 @@ package io.upone.server.scheduler;
  * @param agentTimeoutMs  an agent silent this long is lost and its tasks LOST
  * @param killBudget      share of an app's instances that scale-down may be killing at once (0..1]
  * @param refuseSeconds   how long a declined offer's agent is not offered again while there is demand
+ * @param placement       strategies, the default one, agent weights
  */
 public record SchedulerConfig(long tickMs, long heartbeatMs, long agentTimeoutMs, double killBudget,
-                              double refuseSeconds) {
+                              double refuseSeconds, PlacementConfig placement) {
   public static SchedulerConfig defaults() {
-    return new SchedulerConfig(500, 1000, 10_000, 0.5, 5);
+    return new SchedulerConfig(500, 1000, 10_000, 0.5, 5, PlacementConfig.defaults());
   }
 
   public SchedulerConfig withAgentTimeout(long heartbeat, long timeout) {
-    return new SchedulerConfig(tickMs, heartbeat, timeout, killBudget, refuseSeconds);
+    return new SchedulerConfig(tickMs, heartbeat, timeout, killBudget, refuseSeconds, placement);
+  }
+
+  public SchedulerConfig withPlacement(PlacementConfig p) {
+    return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, p);
   }
 }

@@ -18,7 +18,6 @@ import io.upone.placement.Assignment;
 import io.upone.placement.Demand;
 import io.upone.placement.Placed;
 import io.upone.placement.Placement;
-import io.upone.placement.PlacementConfig;
 import io.upone.placement.PlacementResult;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
@@ -78,15 +77,10 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   }
 
   public TaskLifecycleVerticle(EventLog log, SchedulerConfig config, DriverFactory driverFactory) {
-    this(log, config, driverFactory, PlacementConfig.defaults());
-  }
-
-  public TaskLifecycleVerticle(EventLog log, SchedulerConfig config, DriverFactory driverFactory,
-                               PlacementConfig placement) {
     this.log = log;
     this.config = config;
     this.driverFactory = driverFactory;
-    this.cycle = new OfferCycle(new Placement(placement));
+    this.cycle = new OfferCycle(new Placement(config.placement()));
   }
 
   public ClusterDriver driver() {

@@ -55,4 +55,19 @@ class ConfigSourcesTest {
     assertTrue(unknown.getMessage().contains("htp-port"));
     assertThrows(IllegalArgumentException.class, () -> Peer.parse("127.0.0.1:7001"));
   }
+
+  @Test
+  void placementSettings() {
+    ServerConfig c = ConfigSources.resolve(null, Map.of("UPONE_PLACEMENT_AGENT_WEIGHTS", "agent-1=2.5, agent-2=0"),
+        Map.of("placement-strategy", "binpack", "placement-weight-attribute", "weight"));
+    assertEquals("binpack", c.scheduler().placement().defaultStrategy());
+    assertEquals(Map.of("agent-1", 2.5, "agent-2", 0.0), c.scheduler().placement().agentWeights());
+    assertEquals("weight", c.scheduler().placement().weightAttribute());
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> ConfigSources.resolve(null, Map.of(), Map.of("placement-strategy", "random")));
+    assertTrue(unknown.getMessage().startsWith("placement:"), unknown.getMessage());
+    IllegalArgumentException weight = assertThrows(IllegalArgumentException.class,
+        () -> ConfigSources.resolve(null, Map.of(), Map.of("placement-agent-weights", "a=heavy")));
+    assertTrue(weight.getMessage().contains("a=heavy"), weight.getMessage());
+  }
 }

@@ -8,41 +8,21 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cron jobs end to end: one upone node, one agent, real processes. Each run's process appends
  * to a file in the test's directory, so the test counts what actually ran.
  */
-class JobsTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  @TempDir Path dir;
-  TestNode master;
-  TestAgents agents;
-  final String marker = "upone-test-" + UUID.randomUUID();
-
+class JobsTest extends MasterWithAgents {
   @BeforeEach
   void start() throws Exception {
-    master = TestNode.agentMaster(dir);
-    agents = new TestAgents(dir);
-    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[32000-32099]");
-    TestNode.await("agent", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (agents != null) agents.close();
-    if (master != null) master.close();
-    Procs.cleanUp(marker);
+    startWithAgents("a", "cpus:8;mem:8192;disk:1000;ports:[32000-32099]");
   }
 
   private String job(String id, String schedule, String cmd, String extra) {

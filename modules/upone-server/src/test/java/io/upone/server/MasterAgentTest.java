@@ -8,63 +8,37 @@ import io.upone.agent.Agent;
 import io.upone.agent.AgentConfig;
 import io.upone.agent.exec.ProcessExecutor;
 import io.upone.core.driver.Resources;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Master-agent mode end to end: one upone node and two agents on loopback running real
  * processes. Every task's command carries a marker, so the test counts the processes themselves.
  */
-class MasterAgentTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  @TempDir Path dir;
-  TestNode master;
-  TestAgents testAgents;
-  Map<String, Agent> agents;
-  final String marker = "upone-test-" + UUID.randomUUID();
-
+class MasterAgentTest extends MasterWithAgents {
   @BeforeEach
   void start() throws Exception {
-    master = TestNode.agentMaster(dir);
-    testAgents = new TestAgents(dir);
-    agents = testAgents.agents;
-    startAgent("a", "cpus:4;mem:4096;disk:1000;ports:[32000-32099]");
-    startAgent("b", "cpus:4;mem:4096;disk:1000;ports:[32100-32199]");
-    TestNode.await("two agents", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 2);
+    startWithAgents("a", "cpus:4;mem:4096;disk:1000;ports:[32000-32099]", "b", "cpus:4;mem:4096;disk:1000;ports:[32100-32199]");
   }
 
   private Agent startAgent(String name, String resources) throws Exception {
-    return testAgents.start(master.url(), name, resources);
+    return agents.start(master.url(), name, resources);
   }
 
   private void silence(String name) throws Exception {
-    testAgents.silence(name);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (testAgents != null) testAgents.close();
-    if (master != null) master.close();
-    Procs.cleanUp(marker);
+    agents.silence(name);
   }
 
   private String app(String id, int instances, String extra) {
-    return "{\"id\": \"" + id + "\", \"cmd\": \"sleep 600; true # " + marker + "\", \"cpus\": 0.1, \"mem\": 16,"
-        + " \"instances\": " + instances + ", \"backoffSeconds\": 0.1" + extra + "}";
+    return sleepApp(id, instances, ", \"backoffSeconds\": 0.1" + extra);
   }
 
   private JsonArray tasks(String appId) {
@@ -104,7 +78,7 @@ class MasterAgentTest {
     TestNode.await("2 running", WAIT, () -> running("/heal/web") == 2);
     Set<String> before = taskIds("/heal/web");
     String victim = before.iterator().next();
-    long pid = agents.values().stream().map(a -> a.runningPids().get(victim)).filter(p -> p != null).findFirst().orElseThrow();
+    long pid = agents.agents.values().stream().map(a -> a.runningPids().get(victim)).filter(p -> p != null).findFirst().orElseThrow();
     Procs.killGroup(pid);
     TestNode.await("a replacement", WAIT, () -> running("/heal/web") == 2 && !taskIds("/heal/web").contains(victim));
     TestNode.await("2 processes", WAIT, () -> Procs.pids(marker).size() == 2);
@@ -117,7 +91,7 @@ class MasterAgentTest {
   void tasksOfASilentAgentAreLostAndMoveToTheOther() throws Exception {
     assertEquals(201, master.post("/v1/apps", app("/move/web", 2, "")).status());
     TestNode.await("2 running", WAIT, () -> running("/move/web") == 2);
-    String lostAgent = agents.get("a").agentId();
+    String lostAgent = agents.agents.get("a").agentId();
     TestNode.await("one task on each agent", WAIT, () -> tasks("/move/web").stream()
         .map(t -> ((JsonObject) t).getString("host")).collect(Collectors.toSet()).size() == 2);
     silence("a");
@@ -126,7 +100,7 @@ class MasterAgentTest {
     assertEquals(1, master.get("/v1/agents").json().getJsonArray("agents").size());
     String events = master.get("/v1/events?from=1&follow=false").body();
     assertTrue(events.contains("agent_lost") && events.contains("TASK_LOST"), "LOST is recorded");
-    assertNotEquals(lostAgent, agents.get("b").agentId());
+    assertNotEquals(lostAgent, agents.agents.get("b").agentId());
   }
 
   @Test
@@ -150,7 +124,7 @@ class MasterAgentTest {
 
   @Test
   void anOrphanTheLogDoesNotKnowIsKilled() throws Exception {
-    Agent a = agents.get("a");
+    Agent a = agents.agents.get("a");
     JsonArray launch = new JsonArray().add(new JsonObject().put("taskId", "ghost.1").put("appId", "/ghost")
         .put("cmd", "sleep 600; true # " + marker).put("cpus", 0.1).put("mem", 16));
     TestNode.Resp r = TestNode.request(a.url(), "POST", "/v1/tasks", launch.encode(), "application/json");
@@ -187,11 +161,11 @@ class MasterAgentTest {
     assertEquals(201, master.post("/v1/apps", app("/stay/web", 2, ", \"constraints\": [[\"hostname\", \"CLUSTER\", \"host-a\"]]")).status());
     TestNode.await("2 running on a", WAIT, () -> running("/stay/web") == 2);
     Set<String> before = taskIds("/stay/web");
-    List<Long> pids = List.copyOf(agents.get("a").runningPids().values());
+    List<Long> pids = List.copyOf(agents.agents.get("a").runningPids().values());
     silence("a");
     startAgent("a", "cpus:4;mem:4096;disk:1000;ports:[32000-32099]");
-    TestNode.await("re-attached", WAIT, () -> agents.get("a").runningPids().size() == 2);
-    assertEquals(Set.copyOf(pids), Set.copyOf(agents.get("a").runningPids().values()), "the same processes");
+    TestNode.await("re-attached", WAIT, () -> agents.agents.get("a").runningPids().size() == 2);
+    assertEquals(Set.copyOf(pids), Set.copyOf(agents.agents.get("a").runningPids().values()), "the same processes");
     assertEquals(before, taskIds("/stay/web"));
     assertEquals(2, running("/stay/web"));
   }

@@ -5,44 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * "Why pending" and "what if" against a real master with two agents (racks a and b): the answer
  * names the filter that blocks an app, and what-if writes nothing.
  */
-class PlacementApiTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-  @TempDir Path dir;
-  TestNode master;
-  TestAgents agents;
-  final String marker = "upone-test-" + UUID.randomUUID();
-
+class PlacementApiTest extends MasterWithAgents {
   @BeforeEach
   void start() throws Exception {
-    master = TestNode.agentMaster(dir);
-    agents = new TestAgents(dir);
-    agents.start(master.url(), "a", "cpus:2;mem:2048;disk:1000;ports:[32000-32099]");
-    agents.start(master.url(), "b", "cpus:2;mem:2048;disk:1000;ports:[32100-32199]");
-    TestNode.await("two agents", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 2);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (agents != null) agents.close();
-    if (master != null) master.close();
-    Procs.cleanUp(marker);
+    startWithAgents("a", "cpus:2;mem:2048;disk:1000;ports:[32000-32099]", "b", "cpus:2;mem:2048;disk:1000;ports:[32100-32199]");
   }
 
   private String app(String id, int instances, String extra) {
-    return "{\"id\": \"" + id + "\", \"cmd\": \"sleep 600; true # " + marker + "\", \"cpus\": 0.1, \"mem\": 16,"
-        + " \"instances\": " + instances + extra + "}";
+    return sleepApp(id, instances, extra);
   }
 
   private JsonObject placement(String id) {

@@ -5,22 +5,7 @@ package io.upone.placement;
  * run) that has the fewest of the app's tasks, so groups stay within one of each other. An offer
  * in a group that is ahead waits until the others catch up.
  */
-final class GroupByFilter implements Filter {
-  private final String name;
-  private final String field;
-  private final ValueCounts counts;
-
-  GroupByFilter(String name, String field, ValueCounts counts) {
-    this.name = name;
-    this.field = field;
-    this.counts = counts;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
+record GroupByFilter(String name, String field, ValueCounts counts) implements Filter {
   @Override
   public boolean accepts(OfferSlot slot) {
     String v = slot.agent().value(field);

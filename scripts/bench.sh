@@ -2,15 +2,15 @@
 # `make bench`: benchmarks that print figures and their ratio to a baseline measured in the same
 # run. Not tests: they take minutes and their numbers depend on the machine.
 #   scripts/bench.sh            # all
-#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement
+#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement, scheduling
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 case "$which" in
   all) scripts/bench-eventlog.sh all ;;
   append|recovery) scripts/bench-eventlog.sh "$which" ;;
-  launch|cron|placement) ;;
-  *) echo "usage: $0 [all|append|recovery|launch|cron|placement]" >&2; exit 2 ;;
+  launch|cron|placement|scheduling) ;;
+  *) echo "usage: $0 [all|append|recovery|launch|cron|placement|scheduling]" >&2; exit 2 ;;
 esac
 CP=""
 RUNDIR=$(mktemp -d -t upone-bench.XXXXXX)
@@ -29,6 +29,12 @@ bench_main() {
 if [ "$which" = all ] || [ "$which" = placement ]; then
   echo "== placement pipeline alone: 1,000 agents x 10,000 tasks of 100 apps, vs OfferMatcher (issue: placement) =="
   bench_main io.upone.bench.PlacementBench
+fi
+if [ "$which" = all ] || [ "$which" = scheduling ]; then
+  echo "== scheduling end to end on a 3-node raft, 1,000 simulated agents, 10,000 tasks of 100 apps (issue: placement) =="
+  bench_main io.upone.bench.SchedulingBench
+  echo "== the same, one app of 10,000 instances =="
+  bench_main io.upone.bench.SchedulingBench --apps 1 --instances 10000 --mixed false
 fi
 if [ "$which" = all ] || [ "$which" = launch ]; then
   echo "== master-agent launches, real processes (issue: master-agent mode) =="

@@ -61,6 +61,8 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   private static final long RELAX_SPREAD_AFTER_MS = 3000;
   private long timer = -1;
   private AutoCloseable leadership;
+  private AutoCloseable appChanges;
+  private final java.util.concurrent.atomic.AtomicBoolean nudgePending = new java.util.concurrent.atomic.AtomicBoolean();
   private JobRunner jobs;
   private final OfferCycle cycle;
   /** A run was fired: offers are wanted now, not at the next heartbeat. */
@@ -143,12 +145,28 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
       if (l.leader()) lead();
       else follow();
     }));
+    // an app that wants more (or fewer) tasks is acted on at once, not at the next tick
+    appChanges = log.onCommitted(events -> {
+      for (io.upone.core.proto.Event e : events) {
+        if (e.hasAppCreated() || e.hasAppUpdated() || e.hasAppScaled() || e.hasAppDeleted()) {
+          if (!nudgePending.getAndSet(true)) {
+            context.runOnContext(v -> {
+              nudgePending.set(false);
+              reviveNow = true;
+              tick();
+            });
+          }
+          return;
+        }
+      }
+    });
     if (log.isLeader()) lead();
   }
 
   @Override
   public void stop() throws Exception {
     leadership.close();
+    appChanges.close();
     follow();
   }
 

@@ -68,8 +68,13 @@ public final class AgentsApi {
       lifecycle.nativeDriver().get().describe(agents -> ctx.json(new JsonObject().put("agents", agents)));
       return;
     }
-    // other drivers: the agents they know, read on the scheduler's context
-    lifecycle.describeAgents().onSuccess(agents -> ctx.json(new JsonObject().put("agents", agents)));
+    // other drivers: the agents they know
+    lifecycle.knownAgents().onSuccess(known -> {
+      io.vertx.core.json.JsonArray agents = new io.vertx.core.json.JsonArray();
+      known.values().forEach(a -> agents.add(new JsonObject().put("id", a.agentId()).put("hostname", a.hostname())
+          .put("attributes", new JsonObject(new java.util.HashMap<>(a.attributes())))));
+      ctx.json(new JsonObject().put("agents", agents));
+    }).onFailure(t -> Problems.send(ctx.response(), t));
   }
 
   /** Refuses a report the driver could not read (missing taskId, unknown state) with 400. */

@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,16 +124,9 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
         "this node is not the leader; retry", java.util.List.of()).asFailure();
   }
 
-  /** The driver's known agents as JSON, read on the scheduler's context. */
-  public Future<io.vertx.core.json.JsonArray> describeAgents() {
-    return Future.future(p -> context.runOnContext(v -> {
-      io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
-      if (driver != null) {
-        driver.agents().values().forEach(a -> out.add(new io.vertx.core.json.JsonObject().put("id", a.agentId())
-            .put("hostname", a.hostname()).put("attributes", new io.vertx.core.json.JsonObject(new HashMap<>(a.attributes())))));
-      }
-      p.complete(out);
-    }));
+  /** The agents the driver knows, read on the scheduler's context. */
+  public Future<Map<String, ClusterDriver.Agent>> knownAgents() {
+    return onLeaderContext(() -> driver.agents());
   }
 
   @Override
@@ -331,7 +323,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     List<String> runs = new ArrayList<>();
     for (Assignment pl : placed) {
       AppSpec app = apps.get(pl.appId());
-      String taskId = app.getId().substring(1).replace('/', '_') + "." + randomUuid();
+      String taskId = TaskIds.next(app.getId());
       JobRunner.PendingRun run = jobs.isJob(app.getId()) ? jobs.claim(app.getId()) : null;
       if (jobs.isJob(app.getId()) && run == null) continue;
       TaskLaunched.Builder launched = TaskLaunched.newBuilder()
@@ -362,17 +354,6 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
         driver.decline(offer.offerId(), 1);
       }
     });
-  }
-
-  /**
-   * A version-4 UUID from a non-cryptographic generator: task ids need to be unique, not
-   * unguessable, and SecureRandom cost 3-15 µs per id (most of a large launch batch's time).
-   */
-  static UUID randomUuid() {
-    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
-    long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    return new UUID(hi, lo);
   }
 
   @Override

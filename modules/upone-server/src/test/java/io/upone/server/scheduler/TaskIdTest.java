@@ -12,7 +12,7 @@ class TaskIdTest {
   void taskIdsAreVersion4UuidsAndDoNotRepeat() {
     Set<UUID> seen = new HashSet<>();
     for (int i = 0; i < 100_000; i++) {
-      UUID u = TaskLifecycleVerticle.randomUuid();
+      UUID u = TaskIds.randomUuid();
       assertEquals(4, u.version());
       assertEquals(2, u.variant());
       seen.add(u);

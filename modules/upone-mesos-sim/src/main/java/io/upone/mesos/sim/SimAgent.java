@@ -1,0 +1,88 @@
+package io.upone.mesos.sim;
+
+import java.util.BitSet;
+import java.util.List;
+import org.apache.mesos.v1.Protos;
+
+/** One simulated agent: what it has, what tasks and offers hold, whether it is reachable. */
+final class SimAgent {
+  enum Health { ACTIVE, UNREACHABLE, GONE }
+
+  final String id;
+  final String hostname;
+  final List<Protos.Attribute> attributes;
+  final double cpus;
+  final double mem;
+  final double disk;
+  final int portBegin;
+  final int portEnd;
+  double usedCpus;
+  double usedMem;
+  double usedDisk;
+  final BitSet usedPorts = new BitSet();
+  /** The outstanding offer of this agent's free resources, or null. */
+  String offeredAs;
+  Health health = Health.ACTIVE;
+
+  SimAgent(String id, String hostname, List<Protos.Attribute> attributes, double cpus, double mem, double disk,
+           int portBegin, int portEnd) {
+    this.id = id;
+    this.hostname = hostname;
+    this.attributes = List.copyOf(attributes);
+    this.cpus = cpus;
+    this.mem = mem;
+    this.disk = disk;
+    this.portBegin = portBegin;
+    this.portEnd = portEnd;
+  }
+
+  double freeCpus() {
+    return round(cpus - usedCpus);
+  }
+
+  double freeMem() {
+    return round(mem - usedMem);
+  }
+
+  double freeDisk() {
+    return round(disk - usedDisk);
+  }
+
+  boolean portFree(int p) {
+    return p >= portBegin && p <= portEnd && !usedPorts.get(p - portBegin);
+  }
+
+  void hold(double c, double m, double d, List<Integer> ports) {
+    usedCpus = round(usedCpus + c);
+    usedMem = round(usedMem + m);
+    usedDisk = round(usedDisk + d);
+    for (int p : ports) usedPorts.set(p - portBegin);
+  }
+
+  void release(double c, double m, double d, List<Integer> ports) {
+    usedCpus = Math.max(0, round(usedCpus - c));
+    usedMem = Math.max(0, round(usedMem - m));
+    usedDisk = Math.max(0, round(usedDisk - d));
+    for (int p : ports) usedPorts.clear(p - portBegin);
+  }
+
+  /** Free ports as Mesos ranges. */
+  Protos.Value.Ranges freePorts() {
+    Protos.Value.Ranges.Builder r = Protos.Value.Ranges.newBuilder();
+    int i = portBegin;
+    while (i <= portEnd) {
+      if (usedPorts.get(i - portBegin)) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i <= portEnd && !usedPorts.get(i - portBegin)) i++;
+      r.addRange(Protos.Value.Range.newBuilder().setBegin(start).setEnd(i - 1));
+    }
+    return r.build();
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000.0) / 1000.0;
+  }
+}

@@ -302,6 +302,10 @@ public final class SimMaster extends AbstractVerticle {
       req.body().onSuccess(body -> scheduler(req, body));
     } else if (path.equals("/state") || path.equals("/master/state")) {
       req.response().putHeader("Content-Type", "application/json").end(stateJson().encodePrettily());
+    } else if (path.equals("/redirect") || path.equals("/master/redirect")) {
+      // as a Mesos master: 307 to the leading master (this one, or the one it names)
+      String target = leader != null ? leader : options.host() + ":" + port();
+      req.response().setStatusCode(307).putHeader("Location", "//" + target).end();
     } else if (path.equals("/health")) {
       req.response().setStatusCode(200).end();
     } else if (path.startsWith("/sim/") && req.method() == HttpMethod.POST) {

@@ -39,13 +39,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class MesosDriver implements ClusterDriver {
   private static final Logger LOG = LoggerFactory.getLogger(MesosDriver.class);
+  /** What is left of an accepted offer is not offered again for this long (the Mesos default). */
+  private static final double ACCEPT_REFUSE_SECONDS = 5;
   private static final Pattern EXIT = Pattern.compile("(?:exited with status|exit status|exit code) (\\d+)");
 
   private final Vertx vertx;
   private final Context context;
   private final MesosConfig config;
   private final FrameworkIdStore store;
-  private final SchedulerConnection connection;
+  /** One per leadership term: created by start(), closed by stop(). */
+  private SchedulerConnection connection;
   private final Map<String, Offer> offers = new HashMap<>();
   private final Map<String, Long> offerReceivedNs = new HashMap<>();
   private final Map<String, ClusterDriver.Agent> agents = new LinkedHashMap<>();
@@ -66,7 +69,6 @@ public final class MesosDriver implements ClusterDriver {
     this.context = context;
     this.config = config;
     this.store = store;
-    this.connection = new SchedulerConnection(vertx, context, config, this::subscribeCall, new Handler());
   }
 
   /** Counters and the offer → ACCEPT latency record, for benchmarks and /metrics. */
@@ -79,7 +81,8 @@ public final class MesosDriver implements ClusterDriver {
   }
 
   public boolean isSubscribed() {
-    return connection.isSubscribed();
+    SchedulerConnection c = connection;
+    return c != null && c.isSubscribed();
   }
 
   private void onContext(Runnable r) {
@@ -92,11 +95,13 @@ public final class MesosDriver implements ClusterDriver {
   @Override
   public void start(Listener l) {
     onContext(() -> {
+      if (connection != null) return;
       listener = l;
       frameworkId = store.frameworkId();
+      connection = new SchedulerConnection(vertx, context, config, this::subscribeCall, new Handler());
       connection.open();
       implicitTimer = vertx.setPeriodic(Math.max(1000, config.implicitReconcileMs()), id -> {
-        if (connection.isSubscribed()) send(call(Call.Type.RECONCILE).setReconcile(Call.Reconcile.newBuilder()));
+        if (isSubscribed()) send(call(Call.Type.RECONCILE).setReconcile(Call.Reconcile.newBuilder()));
       });
     });
   }
@@ -106,9 +111,14 @@ public final class MesosDriver implements ClusterDriver {
     onContext(() -> {
       listener = null;
       if (implicitTimer >= 0) vertx.cancelTimer(implicitTimer);
-      connection.close();
+      implicitTimer = -1;
+      if (connection != null) connection.close();
+      connection = null;
       offers.clear();
+      offerReceivedNs.clear();
       unacked.clear();
+      known.clear();
+      declines.clear();
     });
   }
 
@@ -117,7 +127,7 @@ public final class MesosDriver implements ClusterDriver {
     onContext(() -> {
       Offer offer = offers.remove(offerId);
       Long received = offerReceivedNs.remove(offerId);
-      if (offer == null || !connection.isSubscribed()) {
+      if (offer == null || !isSubscribed()) {
         // rescinded or from an earlier subscription: Mesos would drop these tasks, so say so now
         for (TaskLaunch t : tasks) {
           report(new TaskReport(t.taskId(), t.agentId(), TaskState.TASK_DROPPED, 0,
@@ -127,7 +137,7 @@ public final class MesosDriver implements ClusterDriver {
       }
       List<Protos.Resource> pool = new ArrayList<>(offer.getResourcesList());
       Call.Accept.Builder accept = Call.Accept.newBuilder().addOfferIds(offer.getId())
-          .setFilters(Protos.Filters.newBuilder().setRefuseSeconds(config.role().isEmpty() ? 5 : 5));
+          .setFilters(Protos.Filters.newBuilder().setRefuseSeconds(ACCEPT_REFUSE_SECONDS));
       Protos.Offer.Operation.Launch.Builder launch = Protos.Offer.Operation.Launch.newBuilder();
       for (TaskLaunch t : tasks) {
         launch.addTaskInfos(taskInfo(offer, pool, t));
@@ -180,7 +190,7 @@ public final class MesosDriver implements ClusterDriver {
   public void reconcile(Collection<TaskRef> tasks) {
     onContext(() -> {
       for (TaskRef t : tasks) known.put(t.taskId(), t.agentId());
-      if (connection.isSubscribed()) {
+      if (isSubscribed()) {
         if (tasks.isEmpty()) send(call(Call.Type.RECONCILE).setReconcile(Call.Reconcile.newBuilder()));
         else send(reconcileCall(tasks.stream().map(t -> Map.entry(t.taskId(), t.agentId())).toList()));
       }
@@ -238,12 +248,12 @@ public final class MesosDriver implements ClusterDriver {
    */
   public Future<Void> teardown() {
     return Future.<Void>future(p -> onContext(() -> {
-      if (!connection.isSubscribed()) {
+      if (!isSubscribed()) {
         p.fail("not subscribed to a Mesos master");
         return;
       }
       connection.send(call(Call.Type.TEARDOWN).build()).onComplete(ar -> {
-        if (ar.succeeded()) {
+        if (ar.succeeded() && connection != null) {
           LOG.warn("framework {} torn down: Mesos kills its tasks; subscribing as a new framework", frameworkId);
           store.forget("teardown");
           frameworkId = "";
@@ -270,7 +280,9 @@ public final class MesosDriver implements ClusterDriver {
 
   /** Breaks the event stream as a network fault would (tests, operators): the driver resubscribes. */
   public void dropStream() {
-    onContext(() -> connection.drop("dropped on request"));
+    onContext(() -> {
+      if (connection != null) connection.drop("dropped on request");
+    });
   }
 
   // ---- calls ------------------------------------------------------------------------------------
@@ -284,6 +296,7 @@ public final class MesosDriver implements ClusterDriver {
   private void send(Call.Builder c) {
     Call built = c.build();
     stats.calls++;
+    if (connection == null) return;
     connection.send(built).onFailure(t -> {
       stats.failedCalls++;
       LOG.warn("{}: {}", built.getType(), t.getMessage());
@@ -465,7 +478,7 @@ public final class MesosDriver implements ClusterDriver {
       store.forget(message);
       frameworkId = "";
     }
-    connection.drop("master error: " + message);
+    if (connection != null) connection.drop("master error: " + message);
   }
 
   // ---- translation ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import io.upone.server.api.EventStream;
 import io.upone.server.api.LeaderForwarder;
 import io.upone.server.api.Problems;
 import io.upone.server.api.AgentsApi;
+import io.upone.server.api.FrameworkApi;
 import io.upone.server.api.JobsApi;
 import io.upone.server.api.PlacementApi;
 import io.upone.server.api.TasksApi;
@@ -51,6 +52,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     AgentsApi agents = new AgentsApi(log, lifecycle, forwarder);
     JobsApi jobs = new JobsApi(log, forwarder);
     PlacementApi placement = new PlacementApi(log, lifecycle, forwarder);
+    FrameworkApi framework = new FrameworkApi(log, config, lifecycle, forwarder);
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
@@ -79,6 +81,8 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.post("/v1/agents/status").handler(agents::status);
     r.get("/v1/events").handler(events::handle);
     r.get("/v1/cluster").handler(cluster::cluster);
+    r.get("/v1/framework").handler(framework::get);
+    r.post("/v1/framework/teardown").handler(framework::teardown);
     r.get("/health").handler(cluster::health);
     r.get("/metrics").handler(c -> c.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(registry.scrape()));
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar upone.jar <command>}: the one binary of upone. */
 @Command(name = "upone", mixinStandardHelpOptions = true, version = "upone 0.1.0",
     description = "A scheduler for long-running services and cron jobs.",
-    subcommands = {Main.Server.class, Main.AgentCommand.class})
+    subcommands = {Main.Server.class, Main.AgentCommand.class, Main.MesosSimCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -35,7 +35,7 @@ public final class Main implements Runnable {
     @Option(names = "--config", description = "properties file with any of: " + "data-dir, http-host, http-port, raft, peers, "
         + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes, heartbeat-ms, agent-timeout-ms, kill-budget, "
         + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
-        + "placement-agent-weights")
+        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;
@@ -61,6 +61,16 @@ public final class Main implements Runnable {
     String placementStrategy;
     @Option(names = "--placement-weight-attribute", description = "agent attribute holding a numeric placement weight (default: none)")
     String placementWeightAttribute;
+    @Option(names = "--mesos", description = "run as a Mesos framework of this master, e.g. http://127.0.0.1:5050 (several: comma-separated); excludes --local-agent")
+    String mesos;
+    @Option(names = "--mesos-framework-name", description = "FrameworkInfo.name (default upone)")
+    String mesosFrameworkName;
+    @Option(names = "--mesos-role", description = "role offers are allocated to (default *)")
+    String mesosRole;
+    @Option(names = "--mesos-failover-timeout-s", description = "how long Mesos keeps our tasks while no upone leader is subscribed (default 604800, a week)")
+    String mesosFailoverTimeout;
+    @Option(names = "--mesos-codec", description = "protobuf or json on the wire (default protobuf)")
+    String mesosCodec;
 
     @Override
     public Integer call() throws Exception {
@@ -77,6 +87,11 @@ public final class Main implements Runnable {
       flags.put("agent-timeout-ms", agentTimeoutMs);
       flags.put("placement-strategy", placementStrategy);
       flags.put("placement-weight-attribute", placementWeightAttribute);
+      flags.put("mesos", mesos);
+      flags.put("mesos-framework-name", mesosFrameworkName);
+      flags.put("mesos-role", mesosRole);
+      flags.put("mesos-failover-timeout-s", mesosFailoverTimeout);
+      flags.put("mesos-codec", mesosCodec);
       ServerConfig cfg;
       try {
         cfg = ConfigSources.resolve(config, System.getenv(), flags);
@@ -106,6 +121,10 @@ public final class Main implements Runnable {
       }, "upone-shutdown"));
       String members = cfg.peers().size() == 1 ? "single node" : cfg.peers().size() + "-node group";
       System.out.println("upone: HTTP API on " + server.url() + " (" + members + ", data in " + cfg.dataDir() + ")");
+ if (cfg.mesos() != null) {
+        System.out.println("upone: a Mesos framework of " + cfg.mesos().masters() + " (failover timeout "
+            + (long) cfg.mesos().failoverTimeoutSeconds() + " s)");
+      }
       if (server.localAgent() != null) {
         System.out.println("upone: local agent " + server.localAgent().agentId() + " runs tasks as processes on this machine");
       }
@@ -114,6 +133,57 @@ public final class Main implements Runnable {
       } else {
         System.out.println("upone: waiting for a raft quorum (" + members + "); /health answers 503 until then");
       }
+      stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "mesos-sim", mixinStandardHelpOptions = true,
+      description = "Run a simulated Mesos master (v1 scheduler API) over simulated agents, for demos and benchmarks.")
+  static final class MesosSimCommand implements Callable<Integer> {
+    @Option(names = "--agents", defaultValue = "10", description = "simulated agents (default 10)")
+    int agents;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default 127.0.0.1)")
+    String host;
+    @Option(names = "--port", defaultValue = "5050", description = "port (default 5050)")
+    int port;
+    @Option(names = "--agent-resources", defaultValue = "cpus:8;mem:16384;disk:100000;ports:[31000-32000]",
+        description = "what each agent has (default cpus:8;mem:16384;disk:100000;ports:[31000-32000])")
+    String resources;
+    @Option(names = "--heartbeat-s", defaultValue = "15", description = "HEARTBEAT interval (default 15)")
+    double heartbeat;
+    @Option(names = "--offer-interval-ms", defaultValue = "1000", description = "allocation interval (default 1000)")
+    long offerInterval;
+
+    @Override
+    public Integer call() throws Exception {
+      io.upone.mesos.sim.SimOptions opts;
+      try {
+        io.upone.core.driver.Resources r = io.upone.core.driver.Resources.parse(resources);
+        int begin = r.ports().isEmpty() ? 31000 : r.ports().get(0).begin();
+        int end = r.ports().isEmpty() ? 32000 : r.ports().get(0).end();
+        opts = new io.upone.mesos.sim.SimOptions(agents, r.cpus(), r.mem(), r.disk(), begin, end, 4, heartbeat,
+            offerInterval, 0, 10_000, 5, host, port, null);
+      } catch (IllegalArgumentException e) {
+        System.err.println("upone mesos-sim: " + e.getMessage());
+        return 2;
+      }
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      io.upone.mesos.sim.SimMaster sim;
+      try {
+        sim = io.upone.mesos.sim.SimMaster.start(vertx, opts).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("upone mesos-sim: cannot start: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+        vertx.close();
+        return 1;
+      }
+      System.out.println("upone mesos-sim: simulated Mesos master on " + sim.url() + " with " + agents + " agents; "
+          + "run: upone server --mesos " + sim.url() + "   (state: curl " + sim.url() + "/state)");
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+        stopped.countDown();
+      }, "upone-mesos-sim-shutdown"));
       stopped.await();
       return 0;
     }

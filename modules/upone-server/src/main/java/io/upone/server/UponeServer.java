@@ -9,7 +9,9 @@ import io.upone.agent.LocalMachine;
 import io.upone.agent.exec.ProcessExecutor;
 import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
+import io.upone.mesos.MesosDriver;
 import io.upone.server.scheduler.CronPlanner;
+import io.upone.server.scheduler.LoggedFrameworkId;
 import io.upone.server.scheduler.TaskLifecycleVerticle;
 import io.upone.eventlog.RaftEventLog;
 import io.upone.server.config.Peer;
@@ -75,7 +77,10 @@ public final class UponeServer {
           Gauge.builder("upone_tasks", log, l -> l.state().taskCount()).description("live tasks in the projection").register(registry);
           Gauge.builder("upone_last_event_index", log, l -> l.state().lastEventIndex()).register(registry);
           Gauge.builder("upone_is_leader", log, l -> l.isLeader() ? 1 : 0).register(registry);
-          TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(log, config.scheduler());
+          TaskLifecycleVerticle lifecycle = config.mesos() == null
+              ? new TaskLifecycleVerticle(log, config.scheduler())
+              : new TaskLifecycleVerticle(log, config.scheduler(), (v, ctx) ->
+                  new MesosDriver(v, ctx, config.mesos(), new LoggedFrameworkId(log)));
           HttpApiVerticle http = new HttpApiVerticle(config, log, registry, lifecycle);
           return vertx.deployVerticle(new EventPublisherVerticle(log, registry))
               .compose(id -> vertx.deployVerticle(lifecycle))

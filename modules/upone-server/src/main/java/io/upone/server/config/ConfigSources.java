@@ -21,7 +21,8 @@ public final class ConfigSources {
   public static final List<String> KEYS = List.of("data-dir", "http-host", "http-port", "raft", "peers",
       "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
       "kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
-      "placement-strategy", "placement-weight-attribute", "placement-agent-weights");
+      "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
+      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec");
 
   private ConfigSources() {}
 
@@ -77,7 +78,40 @@ public final class ConfigSources {
     }
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
-        sched, local);
+        sched, local, mesos(v, httpPort));
+  }
+
+  /** {@code mesos}: master URL(s); the other mesos-* keys only matter with it. */
+  private static io.upone.mesos.MesosConfig mesos(Map<String, String> v, int httpPort) {
+    String masters = v.get("mesos");
+    if (masters == null || masters.isBlank()) return null;
+    io.upone.mesos.MesosConfig m = io.upone.mesos.MesosConfig.of(masters);
+    if (v.get("mesos-framework-name") != null) m = m.withName(v.get("mesos-framework-name"));
+    if (v.get("mesos-role") != null) m = m.withRole(v.get("mesos-role"));
+    if (v.get("mesos-user") != null) {
+      m = new io.upone.mesos.MesosConfig(m.masters(), m.frameworkName(), v.get("mesos-user"), m.role(),
+          m.failoverTimeoutSeconds(), m.codec(), m.minBackoffMs(), m.maxBackoffMs(), m.missedHeartbeats(),
+          m.implicitReconcileMs(), m.hostname(), m.webuiUrl());
+    }
+    String timeout = v.get("mesos-failover-timeout-s");
+    if (timeout != null) {
+      try {
+        m = m.withFailoverTimeout(Double.parseDouble(timeout));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("mesos-failover-timeout-s must be a number of seconds, got '" + timeout + "'");
+      }
+    }
+    String codec = v.get("mesos-codec");
+    if (codec != null) {
+      switch (codec) {
+        case "protobuf" -> m = m.withCodec(io.upone.mesos.MesosCodec.PROTOBUF);
+        case "json" -> m = m.withCodec(io.upone.mesos.MesosCodec.JSON);
+        default -> throw new IllegalArgumentException("mesos-codec must be protobuf or json, got '" + codec + "'");
+      }
+    }
+    String host = v.get("http-host");
+    String shown = "0.0.0.0".equals(host) ? io.upone.agent.LocalMachine.hostname() : host;
+    return m.withWebui(shown, "http://" + shown + ":" + httpPort);
   }
 
   /** {@code placement-agent-weights}: {@code agentId=weight,...}; the attribute names a numeric agent attribute. */

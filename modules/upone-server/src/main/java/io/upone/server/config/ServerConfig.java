@@ -13,7 +13,8 @@ import java.util.List;
  */
 public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers,
                            long snapshotEveryEvents, int maxBatchProposals, int electionTimeoutMs,
-                           long maxBodyBytes, SchedulerConfig scheduler, LocalAgent localAgent) {
+                           long maxBodyBytes, SchedulerConfig scheduler, LocalAgent localAgent,
+                           io.upone.mesos.MesosConfig mesos) {
 
   /** The agent `make run` embeds: same process, tasks ended when the node stops. Null = none. */
   public record LocalAgent(String resources, String attributes, String hostname) {}
@@ -22,6 +23,9 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
 
   public ServerConfig {
     peers = List.copyOf(peers);
+    if (mesos != null && localAgent != null) {
+      throw new IllegalArgumentException("--mesos and --local-agent exclude each other: tasks run on Mesos agents or on upone's own");
+    }
     if (peers.stream().noneMatch(p -> p.raftEndpoint().equals(self.raftEndpoint()))) {
       throw new IllegalArgumentException("peers " + peers.stream().map(Peer::raftEndpoint).toList()
           + " do not include this node's raft endpoint " + self.raftEndpoint());
@@ -32,22 +36,28 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
   public static ServerConfig single(Path dataDir, int httpPort, int raftPort) {
     Peer self = new Peer("127.0.0.1:" + raftPort, "http://127.0.0.1:" + httpPort);
     return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 100_000, 4096, 1000, DEFAULT_MAX_BODY,
-        SchedulerConfig.defaults(), null);
+        SchedulerConfig.defaults(), null, null);
   }
 
   public ServerConfig withPeers(Peer newSelf, List<Peer> newPeers) {
     return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, s, localAgent);
+        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos);
   }
 
   public ServerConfig withLocalAgent(LocalAgent a) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, a);
+        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos);
+  }
+
+  /** Drive a Mesos master instead of upone agents (null: native agents). */
+  public ServerConfig withMesos(io.upone.mesos.MesosConfig m) {
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m);
   }
 
   public String httpUrlOf(String raftEndpoint) {

@@ -199,10 +199,16 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
 
   // ---- desired vs actual -------------------------------------------------------------------------
 
-  /** Tasks that count toward an app's instances: alive, not being killed, not a job run's. */
+  /**
+   * Tasks that count toward an app's instances: alive, not being killed, not a job run's, and
+   * reachable (a task on a partitioned Mesos agent is replaced at once; if it comes back, the
+   * surplus is scaled down).
+   */
   private List<Task> live(State s, String appId) {
     List<Task> out = new ArrayList<>();
-    for (Task t : s.tasksOf(appId)) if (t.runId().isEmpty() && !killing.containsKey(t.id())) out.add(t);
+    for (Task t : s.tasksOf(appId)) {
+      if (t.runId().isEmpty() && !killing.containsKey(t.id()) && t.state() != TaskState.TASK_UNREACHABLE) out.add(t);
+    }
     return out;
   }
 
@@ -358,7 +364,8 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
 
   @Override
   public void rescinded(String offerId) {
-    // native offers are never rescinded; Mesos rescinds are handled by the driver before launch
+    // native offers are never rescinded; a launch on a rescinded Mesos offer is reported
+    // TASK_DROPPED by the driver, and the task is replaced like any other
   }
 
   // ---- reports -----------------------------------------------------------------------------------
@@ -374,12 +381,15 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
           LOG.warn("orphan task {} on agent {}: unknown to the log, killing it", r.taskId(), r.agentId());
           driver.kill(r.agentId(), r.taskId(), 3);
         }
-      } else {
-        driver.acknowledge(r);
       }
+      // nothing to commit for a task the log does not hold; its later updates (KILLED) wait behind this one
+      driver.acknowledge(r);
       return;
     }
-    if (t.state() == r.state() && (r.healthy() == null || r.healthy().equals(t.healthy()))) return;
+    if (t.state() == r.state() && (r.healthy() == null || r.healthy().equals(t.healthy()))) {
+      driver.acknowledge(r); // already committed (a resent update, or a reconciliation answer)
+      return;
+    }
     if (reporting.get(r.taskId()) == r.state()) return; // the same change is being written
     reporting.put(r.taskId(), r.state());
     TaskStatusChanged.Builder c = TaskStatusChanged.newBuilder().setTaskId(r.taskId()).setState(r.state())

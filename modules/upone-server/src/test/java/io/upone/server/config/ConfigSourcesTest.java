@@ -70,4 +70,28 @@ class ConfigSourcesTest {
         () -> ConfigSources.resolve(null, Map.of(), Map.of("placement-agent-weights", "a=heavy")));
     assertTrue(weight.getMessage().contains("a=heavy"), weight.getMessage());
   }
+
+  @Test
+  void mesosSettings() {
+    ServerConfig c = ConfigSources.resolve(null, Map.of("UPONE_MESOS", "m1:5050,http://m2:5050"),
+        Map.of("mesos-failover-timeout-s", "3600", "mesos-codec", "json", "mesos-role", "web"));
+    assertEquals(2, c.mesos().masters().size());
+    assertEquals("http://m1:5050", c.mesos().masters().get(0).toString());
+    assertEquals(3600, c.mesos().failoverTimeoutSeconds());
+    assertEquals(io.upone.mesos.MesosCodec.JSON, c.mesos().codec());
+    assertEquals("web", c.mesos().role());
+    assertEquals(null, ConfigSources.resolve(null, Map.of(), Map.of()).mesos(), "native agents by default");
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> ConfigSources.resolve(null,
+        Map.of(), Map.of("mesos", "http://m1:5050", "local-agent", "true")));
+    assertTrue(both.getMessage().contains("--mesos and --local-agent"), both.getMessage());
+    IllegalArgumentException codec = assertThrows(IllegalArgumentException.class, () -> ConfigSources.resolve(null,
+        Map.of(), Map.of("mesos", "http://m1:5050", "mesos-codec", "xml")));
+    assertTrue(codec.getMessage().contains("mesos-codec"), codec.getMessage());
+    IllegalArgumentException url = assertThrows(IllegalArgumentException.class, () -> ConfigSources.resolve(null,
+        Map.of(), Map.of("mesos", "ftp://m1:5050")));
+    assertTrue(url.getMessage().contains("http://host:port"), url.getMessage());
+    IllegalArgumentException timeout = assertThrows(IllegalArgumentException.class, () -> ConfigSources.resolve(null,
+        Map.of(), Map.of("mesos", "http://m1:5050", "mesos-failover-timeout-s", "-1")));
+    assertTrue(timeout.getMessage().contains("mesos-failover-timeout-s"), timeout.getMessage());
+  }
 }

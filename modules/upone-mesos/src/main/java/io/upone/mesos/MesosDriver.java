@@ -224,7 +224,8 @@ public final class MesosDriver implements ClusterDriver {
   public void revive() {
     onContext(() -> {
       suppressed = false;
-      send(call(Call.Type.REVIVE).setRevive(Call.Revive.newBuilder()));
+      // before SUBSCRIBED the flag is enough: the subscription itself revives or suppresses
+      if (isSubscribed()) send(call(Call.Type.REVIVE).setRevive(Call.Revive.newBuilder()));
     });
   }
 
@@ -232,7 +233,7 @@ public final class MesosDriver implements ClusterDriver {
   public void suppress() {
     onContext(() -> {
       suppressed = true;
-      send(call(Call.Type.SUPPRESS).setSuppress(Call.Suppress.newBuilder()));
+      if (isSubscribed()) send(call(Call.Type.SUPPRESS).setSuppress(Call.Suppress.newBuilder()));
     });
   }
 
@@ -428,8 +429,12 @@ public final class MesosDriver implements ClusterDriver {
       out.add(core);
     }
     stats.offers += batch.size();
-    if (listener != null) listener.offers(out);
-    else out.forEach(o -> decline(o.offerId(), 5));
+    if (listener != null) {
+      listener.offers(out);
+      stats.offersHandled(System.nanoTime() - now);
+    } else {
+      out.forEach(o -> decline(o.offerId(), 5));
+    }
   }
 
   private void inverseOffers(Event.InverseOffers inverse) {
@@ -534,24 +539,60 @@ public final class MesosDriver implements ClusterDriver {
     public volatile long calls;
     public volatile long failedCalls;
     public volatile long errors;
-    private final long[] latencyNs = new long[1 << 16];
-    private int latencyCount;
+    private final Ring accepts = new Ring();
+    private final Ring handling = new Ring();
 
     synchronized void offerToAccept(long ns) {
-      latencyNs[latencyCount++ & (latencyNs.length - 1)] = ns;
+      accepts.add(ns);
     }
 
-    /** Offer received → ACCEPT sent, over the most recent accepts (up to 65,536), in ms. */
+    synchronized void offersHandled(long ns) {
+      handling.add(ns);
+    }
+
+    /** Offer received → ACCEPT sent (placement, TaskLaunched committed), over the latest 65,536 accepts, in ms. */
     public synchronized double offerToAcceptPercentileMs(double p) {
-      int n = Math.min(latencyCount, latencyNs.length);
-      if (n == 0) return 0;
-      long[] copy = java.util.Arrays.copyOf(latencyNs, n);
-      java.util.Arrays.sort(copy);
-      return copy[Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1)] / 1e6;
+      return accepts.percentileMs(p);
+    }
+
+    /** OFFERS event received → the scheduler done with it (placement; launches proposed, declines queued), in ms. */
+    public synchronized double offersHandlingPercentileMs(double p) {
+      return handling.percentileMs(p);
+    }
+
+    public synchronized void resetLatency() {
+      accepts.clear();
+      handling.clear();
     }
 
     public synchronized int acceptsMeasured() {
-      return Math.min(latencyCount, latencyNs.length);
+      return accepts.size();
+    }
+
+    /** The latest 65,536 durations. */
+    private static final class Ring {
+      private final long[] ns = new long[1 << 16];
+      private int count;
+
+      void add(long v) {
+        ns[count++ & (ns.length - 1)] = v;
+      }
+
+      void clear() {
+        count = 0;
+      }
+
+      int size() {
+        return Math.min(count, ns.length);
+      }
+
+      double percentileMs(double p) {
+        int n = size();
+        if (n == 0) return 0;
+        long[] copy = java.util.Arrays.copyOf(ns, n);
+        java.util.Arrays.sort(copy);
+        return copy[Math.min(n - 1, Math.max(0, (int) Math.ceil(p / 100.0 * n) - 1))] / 1e6;
+      }
     }
   }
 }

@@ -60,7 +60,7 @@ final class OfferCycle {
                         long now) {
     for (Offer o : offers) lastOffers.put(o.agentId(), o);
     lastOffersAtMs = now;
-    PlacementResult r = placement.place(new PlacementRequest(demands, List.copyOf(offers), agents, existing(s)));
+    PlacementResult r = placement.place(new PlacementRequest(demands, List.copyOf(offers), agents, existing(s, demands)));
     Set<String> agentsOffering = new HashSet<>();
     for (Offer o : offers) agentsOffering.add(o.agentId());
     r.reports().forEach((appId, report) -> {
@@ -101,14 +101,36 @@ final class OfferCycle {
   }
 
   private List<Placed> existing(State s) {
+    return existing(s, null);
+  }
+
+  /**
+   * The tasks placement must see. Constraints count an app's own tasks; only rules on other
+   * tasks' labels ({@code task:} fields) need every task. So unless a demanded app has such a
+   * rule, only the demanded apps' tasks are listed: a scale-up of one app does not walk a
+   * cluster of 100,000 tasks.
+   */
+  private List<Placed> existing(State s, List<Demand> demands) {
+    boolean all = demands == null || demands.stream().anyMatch(d -> d.app().getConstraintsList().stream()
+        .anyMatch(c -> c.getField().startsWith(io.upone.core.AppValidator.TASK_FIELD)));
     Map<String, Map<String, String>> labels = new HashMap<>();
-    List<Placed> out = new ArrayList<>(s.taskCount() + inFlight.size());
-    for (Task t : s.tasks()) {
-      Map<String, String> l = labels.computeIfAbsent(t.appId(), id -> s.app(id).map(AppSpec::getLabelsMap)
-          .or(() -> s.job(id).map(JobRecord::getSpec).map(j -> j.getLabelsMap())).orElse(Map.of()));
-      out.add(new Placed(t.id(), t.appId(), t.agentId(), l));
+    List<Placed> out = new ArrayList<>();
+    if (all) {
+      for (Task t : s.tasks()) out.add(placed(s, t, labels));
+    } else {
+      for (Demand d : demands) for (Task t : s.tasksOf(d.app().getId())) out.add(placed(s, t, labels));
     }
-    for (Map.Entry<String, Placed> e : inFlight.entrySet()) if (s.task(e.getKey()).isEmpty()) out.add(e.getValue());
+    Set<String> wanted = all ? null : new HashSet<>();
+    if (!all) for (Demand d : demands) wanted.add(d.app().getId());
+    for (Map.Entry<String, Placed> e : inFlight.entrySet()) {
+      if (s.task(e.getKey()).isEmpty() && (all || wanted.contains(e.getValue().appId()))) out.add(e.getValue());
+    }
     return out;
+  }
+
+  private static Placed placed(State s, Task t, Map<String, Map<String, String>> labels) {
+    Map<String, String> l = labels.computeIfAbsent(t.appId(), id -> s.app(id).map(AppSpec::getLabelsMap)
+        .or(() -> s.job(id).map(JobRecord::getSpec).map(j -> j.getLabelsMap())).orElse(Map.of()));
+    return new Placed(t.id(), t.appId(), t.agentId(), l);
   }
 }

@@ -253,7 +253,8 @@ final class SchedulerConnection {
       if (r.connection() != null) r.connection().close();
       else r.reset();
     }
-    if (was) handler.disconnected(why);
+    if (was && open) handler.disconnected(why);
+    else if (was) LOG.info("Mesos subscription closed");
   }
 
   /** Sends a call on the current subscription; fails if there is none or the master refuses it. */

@@ -63,37 +63,44 @@ public record MesosConfig(List<URI> masters, String frameworkName, String user, 
   }
 
   public MesosConfig withCodec(MesosCodec c) {
-    return new MesosConfig(masters, frameworkName, user, role, failoverTimeoutSeconds, c, minBackoffMs, maxBackoffMs,
-        missedHeartbeats, implicitReconcileMs, hostname, webuiUrl);
+    return copy(frameworkName, user, role, failoverTimeoutSeconds, c, minBackoffMs, maxBackoffMs, implicitReconcileMs,
+        hostname, webuiUrl);
   }
 
   public MesosConfig withFailoverTimeout(double seconds) {
-    return new MesosConfig(masters, frameworkName, user, role, seconds, codec, minBackoffMs, maxBackoffMs,
-        missedHeartbeats, implicitReconcileMs, hostname, webuiUrl);
+    return copy(frameworkName, user, role, seconds, codec, minBackoffMs, maxBackoffMs, implicitReconcileMs, hostname, webuiUrl);
   }
 
   public MesosConfig withBackoff(long min, long max) {
-    return new MesosConfig(masters, frameworkName, user, role, failoverTimeoutSeconds, codec, min, max,
-        missedHeartbeats, implicitReconcileMs, hostname, webuiUrl);
+    return copy(frameworkName, user, role, failoverTimeoutSeconds, codec, min, max, implicitReconcileMs, hostname, webuiUrl);
   }
 
   public MesosConfig withRole(String r) {
-    return new MesosConfig(masters, frameworkName, user, r, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs,
-        missedHeartbeats, implicitReconcileMs, hostname, webuiUrl);
+    return copy(frameworkName, user, r, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs, implicitReconcileMs,
+        hostname, webuiUrl);
   }
 
   public MesosConfig withName(String name) {
-    return new MesosConfig(masters, name, user, role, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs,
-        missedHeartbeats, implicitReconcileMs, hostname, webuiUrl);
+    return copy(name, user, role, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs, implicitReconcileMs,
+        hostname, webuiUrl);
+  }
+
+  public MesosConfig withUser(String u) {
+    return copy(frameworkName, u, role, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs, implicitReconcileMs,
+        hostname, webuiUrl);
   }
 
   public MesosConfig withImplicitReconcile(long ms) {
-    return new MesosConfig(masters, frameworkName, user, role, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs,
-        missedHeartbeats, ms, hostname, webuiUrl);
+    return copy(frameworkName, user, role, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs, ms, hostname, webuiUrl);
   }
 
   public MesosConfig withWebui(String host, String url) {
-    return new MesosConfig(masters, frameworkName, user, role, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs,
-        missedHeartbeats, implicitReconcileMs, host, url);
+    return copy(frameworkName, user, role, failoverTimeoutSeconds, codec, minBackoffMs, maxBackoffMs, implicitReconcileMs,
+        host, url);
+  }
+
+  private MesosConfig copy(String name, String u, String r, double failover, MesosCodec c, long min, long max,
+                           long reconcileMs, String host, String url) {
+    return new MesosConfig(masters, name, u, r, failover, c, min, max, missedHeartbeats, reconcileMs, host, url);
   }
 }

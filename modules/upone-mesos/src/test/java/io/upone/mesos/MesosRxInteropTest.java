@@ -153,15 +153,20 @@ class MesosRxInteropTest {
     return Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder().setStatus(s)).build();
   }
 
+  /** Starts the scripted master (and this test's Vert.x) with the codec pair of {@code codec}. */
+  private int startMaster(PublishSubject<Event> events, MesosCodec codec) {
+    MessageCodec<Event> eventCodec = codec == MesosCodec.PROTOBUF ? ProtobufMessageCodecs.SCHEDULER_EVENT : json(Event::newBuilder);
+    MessageCodec<Call> callCodec = codec == MesosCodec.PROTOBUF ? ProtobufMessageCodecs.SCHEDULER_CALL : json(Call::newBuilder);
+    master = new MesosServerSimulation<>(events, eventCodec, callCodec, c -> c.getType() == Call.Type.SUBSCRIBE);
+    vertx = Vertx.vertx();
+    return master.start();
+  }
+
   @ParameterizedTest
   @EnumSource(MesosCodec.class)
   void subscribeOffersAcceptDeclineAcknowledge(MesosCodec codec) throws Exception {
     PublishSubject<Event> events = PublishSubject.create();
-    MessageCodec<Event> eventCodec = codec == MesosCodec.PROTOBUF ? ProtobufMessageCodecs.SCHEDULER_EVENT : json(Event::newBuilder);
-    MessageCodec<Call> callCodec = codec == MesosCodec.PROTOBUF ? ProtobufMessageCodecs.SCHEDULER_CALL : json(Call::newBuilder);
-    master = new MesosServerSimulation<>(events, eventCodec, callCodec, c -> c.getType() == Call.Type.SUBSCRIBE);
-    int port = master.start();
-    vertx = Vertx.vertx();
+    int port = startMaster(events, codec);
     Context ctx = vertx.getOrCreateContext();
     FrameworkIdStore store = FrameworkIdStore.inMemory();
     driver = new MesosDriver(vertx, ctx, MesosConfig.of("http://127.0.0.1:" + port).withCodec(codec)
@@ -266,11 +271,7 @@ class MesosRxInteropTest {
   @EnumSource(MesosCodec.class)
   void silenceLongerThanTheHeartbeatIntervalMeansReconnect(MesosCodec codec) throws Exception {
     PublishSubject<Event> events = PublishSubject.create();
-    MessageCodec<Event> eventCodec = codec == MesosCodec.PROTOBUF ? ProtobufMessageCodecs.SCHEDULER_EVENT : json(Event::newBuilder);
-    MessageCodec<Call> callCodec = codec == MesosCodec.PROTOBUF ? ProtobufMessageCodecs.SCHEDULER_CALL : json(Call::newBuilder);
-    master = new MesosServerSimulation<>(events, eventCodec, callCodec, c -> c.getType() == Call.Type.SUBSCRIBE);
-    int port = master.start();
-    vertx = Vertx.vertx();
+    int port = startMaster(events, codec);
     FrameworkIdStore store = FrameworkIdStore.inMemory();
     driver = new MesosDriver(vertx, vertx.getOrCreateContext(), MesosConfig.of("127.0.0.1:" + port).withCodec(codec)
         .withBackoff(50, 200), store);

@@ -83,6 +83,16 @@ class SimProtocolTest {
         .setTaskId(s.getTaskId()).setUuid(s.getUuid())).build();
   }
 
+  /** Subscribes {@code c}, takes the first offer and launches one task on it; returns that offer. */
+  private static Protos.Offer subscribeAndLaunch(RawScheduler c, double failoverTimeout, boolean partitionAware,
+                                                 double cpus, String endLabel) throws Exception {
+    c.subscribe(subscribeCall(null, failoverTimeout, partitionAware));
+    c.next(Event.Type.SUBSCRIBED, 5000);
+    Protos.Offer o = c.next(Event.Type.OFFERS, 5000).getOffers().getOffers(0);
+    assertEquals(202, c.call(launch(c, o, "t1", cpus, endLabel)).statusCode());
+    return o;
+  }
+
   @Test
   void requestsOutsideTheProtocolGetMesosStatusCodesAndMessages() throws Exception {
     URI api = URI.create(sim.url() + "/api/v1/scheduler");
@@ -137,10 +147,7 @@ class SimProtocolTest {
   @Test
   void updatesAreResentUntilAcknowledgedAndDeliveredInOrder() throws Exception {
     RawScheduler c = client();
-    c.subscribe(subscribeCall(null, 60, true));
-    c.next(Event.Type.SUBSCRIBED, 5000);
-    Protos.Offer o = c.next(Event.Type.OFFERS, 5000).getOffers().getOffers(0);
-    assertEquals(202, c.call(launch(c, o, "t1", 1, null)).statusCode());
+    subscribeAndLaunch(c, 60, true, 1, null);
     Protos.TaskStatus starting = c.next(Event.Type.UPDATE, 5000).getUpdate().getStatus();
     assertEquals(Protos.TaskState.TASK_STARTING, starting.getState());
     assertEquals(16, starting.getUuid().size());
@@ -239,10 +246,7 @@ class SimProtocolTest {
   @Test
   void failoverTimeoutEndsAFrameworkThatDoesNotComeBack() throws Exception {
     RawScheduler c = client();
-    c.subscribe(subscribeCall(null, 0.5, false));
-    c.next(Event.Type.SUBSCRIBED, 5000);
-    Protos.Offer o = c.next(Event.Type.OFFERS, 5000).getOffers().getOffers(0);
-    c.call(launch(c, o, "t1", 4, null));
+    subscribeAndLaunch(c, 0.5, false, 4, null);
     Protos.TaskStatus s = c.next(Event.Type.UPDATE, 5000).getUpdate().getStatus();
     c.call(ack(c, s));
     String id = c.frameworkId;
@@ -268,10 +272,7 @@ class SimProtocolTest {
   @Test
   void aResubscriptionWithinTheTimeoutKeepsTasksAndRedeliversUnacknowledgedUpdates() throws Exception {
     RawScheduler c = client();
-    c.subscribe(subscribeCall(null, 60, true));
-    c.next(Event.Type.SUBSCRIBED, 5000);
-    Protos.Offer o = c.next(Event.Type.OFFERS, 5000).getOffers().getOffers(0);
-    c.call(launch(c, o, "t1", 1, "TASK_FINISHED:100000"));
+    subscribeAndLaunch(c, 60, true, 1, "TASK_FINISHED:100000");
     Protos.TaskStatus starting = c.next(Event.Type.UPDATE, 5000).getUpdate().getStatus();
     String id = c.frameworkId;
     String oldStream = c.streamId;

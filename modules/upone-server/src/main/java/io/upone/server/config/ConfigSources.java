@@ -88,11 +88,7 @@ public final class ConfigSources {
     io.upone.mesos.MesosConfig m = io.upone.mesos.MesosConfig.of(masters);
     if (v.get("mesos-framework-name") != null) m = m.withName(v.get("mesos-framework-name"));
     if (v.get("mesos-role") != null) m = m.withRole(v.get("mesos-role"));
-    if (v.get("mesos-user") != null) {
-      m = new io.upone.mesos.MesosConfig(m.masters(), m.frameworkName(), v.get("mesos-user"), m.role(),
-          m.failoverTimeoutSeconds(), m.codec(), m.minBackoffMs(), m.maxBackoffMs(), m.missedHeartbeats(),
-          m.implicitReconcileMs(), m.hostname(), m.webuiUrl());
-    }
+    if (v.get("mesos-user") != null) m = m.withUser(v.get("mesos-user"));
     String timeout = v.get("mesos-failover-timeout-s");
     if (timeout != null) {
       try {

@@ -38,29 +38,66 @@ public final class MesosBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> o = BenchUtil.options(args, Map.of("agents", "1000", "instances", "10000", "nodes", "3",
-        "offer-interval-ms", "100", "codec", "protobuf", "steps", "200"));
+        "offer-interval-ms", "100", "codec", "protobuf", "steps", "200", "sim", "process"));
     BenchUtil.quiet();
     BenchUtil.runAndExit("upone-mesos-bench", dir -> run(dir, Integer.parseInt(o.get("agents")),
         Integer.parseInt(o.get("instances")), Integer.parseInt(o.get("nodes")), Long.parseLong(o.get("offer-interval-ms")),
-        "json".equals(o.get("codec")) ? MesosCodec.JSON : MesosCodec.PROTOBUF, Integer.parseInt(o.get("steps"))));
+        "json".equals(o.get("codec")) ? MesosCodec.JSON : MesosCodec.PROTOBUF, Integer.parseInt(o.get("steps")),
+        !"in-jvm".equals(o.get("sim"))));
   }
 
-  private static int run(Path dir, int agents, int instances, int nodes, long offerMs, MesosCodec codec, int steps)
-      throws Exception {
-    System.out.printf("mesos bench: %,d simulated agents, one app of %,d instances, %d-node raft, %s, allocation every %d ms%n",
-        agents, instances, nodes, codec.mediaType(), offerMs);
+  /**
+   * The simulated master as its own JVM ({@code upone mesos-sim}), as a Mesos master is its own
+   * process: its allocations and GC do not land in the scheduler's heap. It still shares the cores.
+   */
+  private static Process simProcess(int agents, int port, long offerMs) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-Xmx1g", "-XX:+UseParallelGC", "-Dcom.google.protobuf.use_unsafe_pre22_gencode",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+        "io.upone.server.Main", "mesos-sim", "--agents", String.valueOf(agents), "--port", String.valueOf(port),
+        "--offer-interval-ms", String.valueOf(offerMs), "--heartbeat-s", "15")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    long deadline = System.currentTimeMillis() + 30_000;
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    while (true) {
+      try {
+        if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/health")).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return p;
+      } catch (java.io.IOException e) {
+        if (!p.isAlive() || System.currentTimeMillis() > deadline) {
+          p.destroyForcibly();
+          throw new IllegalStateException("the simulated master did not start", e);
+        }
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static int run(Path dir, int agents, int instances, int nodes, long offerMs, MesosCodec codec, int steps,
+                         boolean simProcess) throws Exception {
+    System.out.printf("mesos bench: %,d simulated agents, one app of %,d instances, %d-node raft, %s, allocation every %d ms,"
+        + " simulated master %s%n", agents, instances, nodes, codec.mediaType(), offerMs,
+        simProcess ? "in its own JVM" : "in this JVM");
     double baseline = baseline(dir.resolve("baseline"), agents, instances, nodes, offerMs);
     System.out.printf("  [baseline: in-memory driver, after a warm-up round] all %,d RUNNING at %,.0f tasks/s%n", instances, baseline);
 
     Vertx simVertx = Vertx.vertx();
     Vertx vertx = Vertx.vertx();
     List<RaftEventLog> logs = new ArrayList<>();
+    Process simProc = null;
     try {
-      SimMaster sim = SimMaster.start(simVertx, SimOptions.defaults().withAgents(agents).withPort("127.0.0.1", 0)
-              .withTimings(15, offerMs, 0, 10_000, 1)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      String simUrl;
+      if (simProcess) {
+        int port = Integer.parseInt(BenchUtil.endpoints(1).get(0).split(":")[1]);
+        simProc = simProcess(agents, port, offerMs);
+        simUrl = "http://127.0.0.1:" + port;
+      } else {
+        simUrl = SimMaster.start(simVertx, SimOptions.defaults().withAgents(agents).withPort("127.0.0.1", 0)
+            .withTimings(15, offerMs, 0, 10_000, 1)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).url();
+      }
       RaftEventLog leader = raft(dir.resolve("mesos"), nodes, logs);
       AtomicReference<MesosDriver> driver = new AtomicReference<>();
-      MesosConfig mc = MesosConfig.of(sim.url()).withCodec(codec);
+      MesosConfig mc = MesosConfig.of(simUrl).withCodec(codec);
       TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(leader, SchedulerConfig.defaults(), (vx, ctx) -> {
         MesosDriver d = new MesosDriver(vx, ctx, mc, FrameworkIdStore.inMemory());
         driver.set(d);
@@ -98,6 +135,10 @@ public final class MesosBench {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       simVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       for (RaftEventLog l : logs) l.close();
+      if (simProc != null) {
+        simProc.destroy();
+        if (!simProc.waitFor(10, TimeUnit.SECONDS)) simProc.destroyForcibly();
+      }
     }
   }
 

@@ -512,6 +512,7 @@ public final class SimMaster extends AbstractVerticle {
         .setFrameworkId(Protos.FrameworkID.newBuilder().setValue(id))
         .setHeartbeatIntervalSeconds(options.heartbeatSeconds())
         .setMasterInfo(masterInfo())).build());
+    if (!f.suppressed) allocateSoon();
     // updates not yet acknowledged are delivered again on the new stream
     for (SimTask t : f.tasks.values()) {
       if (t.inFlight != null) {
@@ -591,6 +592,7 @@ public final class SimMaster extends AbstractVerticle {
       case REVIVE -> {
         f.suppressed = false;
         f.filters.clear();
+        allocateSoon(); // as Mesos's allocator: a revive triggers an allocation, not only the next interval
       }
       case SUPPRESS -> f.suppressed = true;
       case TEARDOWN -> context.runOnContext(v -> removeFramework(f, "teardown"));
@@ -904,6 +906,18 @@ public final class SimMaster extends AbstractVerticle {
   private static Protos.Attribute text(String name, String value) {
     return Protos.Attribute.newBuilder().setName(name).setType(Protos.Value.Type.TEXT)
         .setText(Protos.Value.Text.newBuilder().setValue(value)).build();
+  }
+
+  private boolean allocationQueued;
+
+  /** An allocation at the next turn of the event loop (coalesced), besides the periodic ones. */
+  private void allocateSoon() {
+    if (allocationQueued) return;
+    allocationQueued = true;
+    context.runOnContext(v -> {
+      allocationQueued = false;
+      allocate();
+    });
   }
 
   /** One allocation cycle: every connected, unsuppressed framework gets the free resources it does not filter. */

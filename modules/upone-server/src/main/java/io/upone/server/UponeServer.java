@@ -81,6 +81,7 @@ public final class UponeServer {
               ? new TaskLifecycleVerticle(log, config.scheduler())
               : new TaskLifecycleVerticle(log, config.scheduler(), (v, ctx) ->
                   new MesosDriver(v, ctx, config.mesos(), new LoggedFrameworkId(log)));
+          if (config.mesos() != null) mesosGauges(registry, lifecycle);
           HttpApiVerticle http = new HttpApiVerticle(config, log, registry, lifecycle);
           return vertx.deployVerticle(new EventPublisherVerticle(log, registry))
               .compose(id -> vertx.deployVerticle(lifecycle))
@@ -93,6 +94,23 @@ public final class UponeServer {
                 return vertx.close().compose(v -> Future.failedFuture(t));
               });
         }, t -> vertx.close().compose(v -> Future.failedFuture(t)));
+  }
+
+  /** The Mesos driver's state and counters (zero on followers: only the leader drives Mesos). */
+  private static void mesosGauges(PrometheusMeterRegistry registry, TaskLifecycleVerticle lifecycle) {
+    java.util.function.Function<java.util.function.ToDoubleFunction<MesosDriver>, java.util.function.Supplier<Number>> of =
+        f -> () -> lifecycle.driver() instanceof MesosDriver m ? f.applyAsDouble(m) : 0;
+    Gauge.builder("upone_mesos_subscribed", of.apply(m -> m.isSubscribed() ? 1 : 0))
+        .description("1 while this node holds a Mesos subscription").register(registry);
+    Gauge.builder("upone_mesos_subscriptions", of.apply(m -> m.stats().subscriptions)).register(registry);
+    Gauge.builder("upone_mesos_offers_received", of.apply(m -> m.stats().offers)).register(registry);
+    Gauge.builder("upone_mesos_offers_declined", of.apply(m -> m.stats().declined)).register(registry);
+    Gauge.builder("upone_mesos_tasks_launched", of.apply(m -> m.stats().launched)).register(registry);
+    Gauge.builder("upone_mesos_updates_received", of.apply(m -> m.stats().updates)).register(registry);
+    Gauge.builder("upone_mesos_updates_acknowledged", of.apply(m -> m.stats().acknowledged)).register(registry);
+    Gauge.builder("upone_mesos_calls_failed", of.apply(m -> m.stats().failedCalls)).register(registry);
+    Gauge.builder("upone_mesos_offer_to_accept_p99_ms", of.apply(m -> m.stats().offerToAcceptPercentileMs(99)))
+        .description("offer received -> ACCEPT sent, p99 over the latest accepts").register(registry);
   }
 
   /** Waits until this node knows a leader and has applied what was committed. */

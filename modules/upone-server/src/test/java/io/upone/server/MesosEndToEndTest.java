@@ -93,6 +93,9 @@ class MesosEndToEndTest {
       assertEquals("mesos", fw.getString("mode"));
       assertEquals(frameworkId(), fw.getString("frameworkId"));
       assertEquals(frameworkId(), node.server.log().state().frameworkId(), "the framework id is in the log");
+      String metrics = node.get("/metrics").body();
+      assertTrue(metrics.contains("upone_mesos_subscribed 1.0"), "subscription in /metrics");
+      assertTrue(metrics.contains("upone_mesos_tasks_launched 50.0"), "launches in /metrics");
 
       Map<String, Long> perAgent = running(node, "/web").values().stream()
           .collect(Collectors.groupingBy(Task::agentId, Collectors.counting()));
@@ -139,6 +142,36 @@ class MesosEndToEndTest {
       assertEquals(tasks, running(again, "/api").keySet(), "the same tasks, none relaunched");
       assertEquals(acceptsBefore, sim.calls(Call.Type.ACCEPT), "nothing launched again");
       assertEquals(fw, again.get("/v1/framework").json().getString("frameworkId"));
+    }
+  }
+
+  @Test
+  void anAgentLostWhileUponeIsDownIsFoundUnreachableReplacedAndGivenUp() throws Exception {
+    ServerConfig cfg = config().withScheduler(io.upone.server.scheduler.SchedulerConfig.defaults().withUnreachableExpunge(1500));
+    String fw;
+    String victim;
+    Set<String> onVictim;
+    try (TestNode node = new TestNode(cfg).startReady()) {
+      assertEquals(201, node.post("/v1/apps", "{\"id\": \"/u\", \"cmd\": \"sleep 1000\", \"instances\": 10, "
+          + "\"cpus\": 0.1, \"mem\": 32}").status());
+      assertAgree(node, "/u", 10);
+      fw = frameworkId();
+      victim = running(node, "/u").values().iterator().next().agentId();
+      String v = victim;
+      onVictim = running(node, "/u").values().stream().filter(t -> t.agentId().equals(v)).map(Task::id)
+          .collect(Collectors.toSet());
+    }
+    TestNode.await("the master to see the scheduler gone", T, () -> !join(sim.isConnected(fw)));
+    // the agent goes while no scheduler listens: no FAILURE reaches upone, only reconciliation will tell
+    assertEquals(onVictim.size(), join(sim.removeAgent(victim, false)).intValue());
+    try (TestNode again = new TestNode(cfg).startReady()) {
+      TestNode.await("resubscribed", T, () -> join(sim.isConnected(fw)));
+      assertAgree(again, "/u", 10);
+      assertTrue(running(again, "/u").values().stream().noneMatch(t -> t.agentId().equals(victim)));
+      // past the expunge delay the unreachable tasks are given up: LOST in the log, killed in Mesos
+      TestNode.await("unreachable tasks expunged", T, () -> !join(sim.taskCounts(fw)).containsKey("TASK_UNREACHABLE")
+          && again.server.log().state().tasksOf("/u").stream().noneMatch(t -> onVictim.contains(t.id())));
+      assertAgree(again, "/u", 10);
     }
   }
 

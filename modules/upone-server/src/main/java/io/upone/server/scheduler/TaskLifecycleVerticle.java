@@ -242,13 +242,16 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
       int excess = live.size() - app.getInstances();
       if (excess > 0) scaleDown(s, app, live, excess);
     }
-    // tasks of deleted apps, and kills that went unanswered
+    // tasks of deleted apps, kills that went unanswered, unreachable tasks given up
+    List<Task> expunge = new ArrayList<>();
     for (Task t : s.tasks()) {
+      if (t.state() == TaskState.TASK_UNREACHABLE && now - t.updatedAtMs() > config.unreachableExpungeMs()) expunge.add(t);
       if (t.runId().isEmpty() && s.app(t.appId()).isEmpty() && !killing.containsKey(t.id())) kill(t, "app deleted");
       Long sent = killing.get(t.id());
       if (sent != null && now - sent > RESEND_KILL_MS) kill(t, "kill resent");
     }
     killing.keySet().removeIf(id -> s.task(id).isEmpty());
+    if (!expunge.isEmpty()) expunge(expunge);
     jobs.step(s, now, (t, why) -> {
       if (!killing.containsKey(t.id())) kill(t, why);
     });
@@ -260,6 +263,28 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     reviveNow = false;
     if (!demand && revived) driver.suppress();
     revived = demand;
+  }
+
+  /**
+   * Tasks unreachable for too long (their replacements run already) are written LOST and killed:
+   * if their agent comes back, Mesos stops them instead of leaving them beside their replacements.
+   */
+  private void expunge(List<Task> tasks) {
+    Proposal.Builder p = Proposal.newBuilder();
+    long now = System.currentTimeMillis();
+    for (Task t : tasks) {
+      if (reporting.containsKey(t.id())) continue;
+      reporting.put(t.id(), TaskState.TASK_LOST);
+      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(TaskStatusChanged.newBuilder()
+          .setTaskId(t.id()).setState(TaskState.TASK_LOST).setReason("unreachable_expunged")
+          .setMessage("unreachable for more than " + config.unreachableExpungeMs() / 1000 + " s")));
+    }
+    if (p.getEventsCount() == 0) return;
+    LOG.warn("{} tasks unreachable too long: LOST, and killed should they return", p.getEventsCount());
+    Future.fromCompletionStage(log.append(p.build()), context).onComplete(ar -> {
+      for (Task t : tasks) reporting.remove(t.id());
+      if (ar.succeeded()) for (Task t : tasks) driver.kill(t.agentId(), t.id(), 0);
+    });
   }
 
   /** Victims: not yet running first, then unhealthy, then the newest; within the kill budget. */

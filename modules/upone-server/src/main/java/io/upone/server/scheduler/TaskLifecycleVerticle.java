@@ -30,6 +30,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,8 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   private final Map<String, Backoff> backoff = new HashMap<>();
   private final Map<String, Long> killing = new HashMap<>();
   private final Map<String, Integer> launching = new HashMap<>();
+  /** Apps with an UNREACHABLE task: recomputed by every tick, added to as reports arrive. */
+  private Set<String> appsWithUnreachable = new HashSet<>();
   private final Map<String, TaskState> reporting = new HashMap<>();
   private boolean leader;
   private boolean revived;
@@ -97,7 +101,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   public Future<PlacementStatus> placementOf(String appId) {
     return onLeaderContext(() -> {
       State s = log.state();
-      int missing = s.app(appId).map(a -> Math.max(0, a.getInstances() - live(s, appId).size()
+      int missing = s.app(appId).map(a -> Math.max(0, a.getInstances() - liveCount(s, appId)
           - launching.getOrDefault(appId, 0))).orElse(0);
       return cycle.report(appId).map(r -> new PlacementStatus(missing, r.report(), r.atMs(), cycle.lastOffersAtMs()))
           .orElseGet(() -> new PlacementStatus(missing, null, 0, cycle.lastOffersAtMs()));
@@ -167,6 +171,8 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     leader = true;
     revived = false;
     driver.start(this);
+    appsWithUnreachable = new HashSet<>();
+    for (Task t : log.state().tasks()) if (t.state() == TaskState.TASK_UNREACHABLE) appsWithUnreachable.add(t.appId());
     // Reconcile: every task the log knows must be reported by its agent, or it becomes LOST.
     List<ClusterDriver.TaskRef> known = log.state().tasks().stream()
         .map(t -> new ClusterDriver.TaskRef(t.id(), t.agentId())).toList();
@@ -206,16 +212,43 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
    */
   private List<Task> live(State s, String appId) {
     List<Task> out = new ArrayList<>();
-    for (Task t : s.tasksOf(appId)) {
-      if (t.runId().isEmpty() && !killing.containsKey(t.id()) && t.state() != TaskState.TASK_UNREACHABLE) out.add(t);
-    }
+    for (Task t : s.tasksOf(appId)) if (counts(t)) out.add(t);
+    return out;
+  }
+
+  private boolean counts(Task t) {
+    return t.runId().isEmpty() && t.state() != TaskState.TASK_UNREACHABLE && (killing.isEmpty() || !killing.containsKey(t.id()));
+  }
+
+  /**
+   * {@code live(s, appId).size()} without building the list, and without walking the app's
+   * tasks when none of them can be excluded: every offer is answered against every app.
+   * {@code killingApps}: the apps of the tasks being killed (null: work it out).
+   */
+  private int liveCount(State s, String appId, Set<String> killingApps) {
+    Set<String> k = killingApps != null ? killingApps : killingApps(s);
+    if (!k.contains(appId) && !appsWithUnreachable.contains(appId)) return s.tasksOf(appId).size();
+    int n = 0;
+    for (Task t : s.tasksOf(appId)) if (counts(t)) n++;
+    return n;
+  }
+
+  private int liveCount(State s, String appId) {
+    return liveCount(s, appId, null);
+  }
+
+  private Set<String> killingApps(State s) {
+    if (killing.isEmpty()) return Set.of();
+    Set<String> out = new HashSet<>();
+    for (String id : killing.keySet()) s.task(id).ifPresent(t -> out.add(t.appId()));
     return out;
   }
 
   private List<Demand> demands(State s, long now) {
     List<Demand> out = new ArrayList<>();
+    Set<String> killingApps = killingApps(s);
     s.apps().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(app -> {
-      int missing = app.getInstances() - live(s, app.getId()).size() - launching.getOrDefault(app.getId(), 0);
+      int missing = app.getInstances() - liveCount(s, app.getId(), killingApps) - launching.getOrDefault(app.getId(), 0);
       Backoff b = backoff.get(app.getId());
       if (missing > 0 && (b == null || b.delayMs(now) == 0)) {
         long since = pendingSince.computeIfAbsent(app.getId(), k -> now);
@@ -232,25 +265,36 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     if (!leader) return;
     State s = log.state();
     long now = System.currentTimeMillis();
+    Set<String> killingApps = killingApps(s);
     for (AppSpec app : s.apps()) {
-      List<Task> live = live(s, app.getId());
       Backoff b = backoff.get(app.getId());
-      if (b != null && b.failures > 0 && live.stream().anyMatch(t -> t.state() == TaskState.TASK_RUNNING
+      boolean failing = b != null && b.failures > 0;
+      int excess = liveCount(s, app.getId(), killingApps) - app.getInstances();
+      if (!failing && excess <= 0) continue; // the common case: no list to build
+      List<Task> live = live(s, app.getId());
+      if (failing && live.stream().anyMatch(t -> t.state() == TaskState.TASK_RUNNING
           && now - t.runningAtMs() > Math.max(5000, b.delayMs(now)))) {
         b.reset();
       }
-      int excess = live.size() - app.getInstances();
       if (excess > 0) scaleDown(s, app, live, excess);
     }
     // tasks of deleted apps, kills that went unanswered, unreachable tasks given up
     List<Task> expunge = new ArrayList<>();
+    Set<String> unreachable = new HashSet<>();
     for (Task t : s.tasks()) {
-      if (t.state() == TaskState.TASK_UNREACHABLE && now - t.updatedAtMs() > config.unreachableExpungeMs()) expunge.add(t);
+      if (t.state() == TaskState.TASK_UNREACHABLE) {
+        unreachable.add(t.appId());
+        if (now - t.updatedAtMs() > config.unreachableExpungeMs()) expunge.add(t);
+      }
       if (t.runId().isEmpty() && s.app(t.appId()).isEmpty() && !killing.containsKey(t.id())) kill(t, "app deleted");
       Long sent = killing.get(t.id());
       if (sent != null && now - sent > RESEND_KILL_MS) kill(t, "kill resent");
     }
     killing.keySet().removeIf(id -> s.task(id).isEmpty());
+    reporting.forEach((id, st) -> {
+      if (st == TaskState.TASK_UNREACHABLE) s.task(id).ifPresent(t -> unreachable.add(t.appId()));
+    });
+    appsWithUnreachable = unreachable;
     if (!expunge.isEmpty()) expunge(expunge);
     jobs.step(s, now, (t, why) -> {
       if (!killing.containsKey(t.id())) kill(t, why);
@@ -417,6 +461,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
     }
     if (reporting.get(r.taskId()) == r.state()) return; // the same change is being written
     reporting.put(r.taskId(), r.state());
+    if (r.state() == TaskState.TASK_UNREACHABLE) appsWithUnreachable.add(t.appId());
     TaskStatusChanged.Builder c = TaskStatusChanged.newBuilder().setTaskId(r.taskId()).setState(r.state())
         .setMessage(r.message()).setReason(r.reason()).setExitCode(r.exitCode());
     if (r.healthy() != null) c.setHasHealth(true).setHealthy(r.healthy());

@@ -212,7 +212,7 @@ public final class MesosDriver implements ClusterDriver {
   public void acknowledge(TaskReport report) {
     onContext(() -> {
       TaskStatus s = unacked.get(report.taskId());
-      if (s == null || !s.getState().name().equals(mesosName(report.state())) && !mapsTo(s, report.state())) return;
+      if (s == null || state(s) != report.state()) return; // no uuid, or a newer update is pending
       unacked.remove(report.taskId());
       stats.acknowledged++;
       send(call(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
@@ -507,14 +507,6 @@ public final class MesosDriver implements ClusterDriver {
       case TASK_UNREACHABLE -> TaskState.TASK_UNREACHABLE;
       case TASK_GONE, TASK_GONE_BY_OPERATOR -> TaskState.TASK_GONE;
     };
-  }
-
-  private static boolean mapsTo(TaskStatus s, TaskState st) {
-    return state(s) == st;
-  }
-
-  private static String mesosName(TaskState s) {
-    return s.name();
   }
 
   private static String reason(TaskStatus s) {

@@ -220,13 +220,16 @@ final class SchedulerConnection {
     connect();
   }
 
+  /**
+   * The attempt failed. The next one starts again from the configured masters (the next one
+   * when this one could not be reached), not from a redirect target that may be gone for good.
+   */
   private void failed(String why, boolean tryNextMaster) {
     LOG.warn("Mesos subscription: {}", why);
     breakStream(why);
-    if (tryNextMaster && config.masters().size() > 1) {
-      masterIndex = (masterIndex + 1) % config.masters().size();
-      master = config.masters().get(masterIndex);
-    }
+    if (tryNextMaster) masterIndex = (masterIndex + 1) % config.masters().size();
+    master = config.masters().get(masterIndex);
+    redirects = 0;
     scheduleReconnect();
   }
 

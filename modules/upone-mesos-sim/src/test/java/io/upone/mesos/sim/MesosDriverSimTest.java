@@ -132,7 +132,7 @@ class MesosDriverSimTest {
     SimMaster sim = join(SimMaster.start(vertx, SimOptions.forTests(1)));
     FrameworkIdStore store = FrameworkIdStore.inMemory();
     driver(MesosConfig.of(sim.url()).withFailoverTimeout(0.2), store);
-    Poll.until(T, "subscribed", driver::isSubscribed);
+    Poll.until(T, "subscribed and recorded", () -> driver.isSubscribed() && !store.frameworkId().isEmpty());
     String first = store.frameworkId();
     // the master removes the framework while it is away (stream dropped, nobody back within 0.2 s)
     driver.stop();

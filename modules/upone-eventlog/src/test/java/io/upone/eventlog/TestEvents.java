@@ -43,10 +43,6 @@ final class TestEvents {
 
   /** Polls until the condition holds or the deadline passes. */
   static void await(String what, Duration timeout, BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      Thread.sleep(10);
-    }
+    io.upone.core.testing.Poll.until(what, timeout, cond);
   }
 }

@@ -1,5 +1,7 @@
 package io.upone.mesos;
 
+import io.upone.core.testing.Poll;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -184,12 +186,12 @@ class MesosRxInteropTest {
 
     events.onNext(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
         .setFrameworkId(Protos.FrameworkID.newBuilder().setValue("fw-1")).setHeartbeatIntervalSeconds(15)).build());
-    Poll.until(T, "subscribed", () -> "fw-1".equals(store.frameworkId()) && driver.isSubscribed());
+    Poll.until("subscribed", T, () -> "fw-1".equals(store.frameworkId()) && driver.isSubscribed());
 
     events.onNext(Event.newBuilder().setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder()
         .addOffers(offer("o-1", "a-1", 2, 1024, 31000, 31010))
         .addOffers(offer("o-2", "a-2", 1, 512, 31000, 31000))).build());
-    Poll.until(T, "two offers", () -> rec.offers.size() == 2);
+    Poll.until("two offers", T, () -> rec.offers.size() == 2);
     Offer o1 = rec.offers.stream().filter(o -> o.offerId().equals("o-1")).findFirst().orElseThrow();
     assertEquals(2, o1.resources().cpus());
     assertEquals(1024, o1.resources().mem());
@@ -200,7 +202,7 @@ class MesosRxInteropTest {
         0.5, 128, 0, List.of(31005), 5);
     driver.launch("o-1", List.of(launch));
     driver.decline("o-2", 5);
-    Poll.until(T, "ACCEPT and DECLINE", () -> calls(Call.Type.ACCEPT).size() == 1 && calls(Call.Type.DECLINE).size() == 1);
+    Poll.until("ACCEPT and DECLINE", T, () -> calls(Call.Type.ACCEPT).size() == 1 && calls(Call.Type.DECLINE).size() == 1);
     Call accept = calls(Call.Type.ACCEPT).get(0);
     assertEquals("fw-1", accept.getFrameworkId().getValue());
     assertEquals("o-1", accept.getAccept().getOfferIds(0).getValue());
@@ -222,11 +224,11 @@ class MesosRxInteropTest {
 
     ByteString uuid = ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
     events.onNext(update("web.t1", "a-1", Protos.TaskState.TASK_RUNNING, uuid));
-    Poll.until(T, "RUNNING report", () -> rec.reports.stream().anyMatch(r -> r.state() == TaskState.TASK_RUNNING));
+    Poll.until("RUNNING report", T, () -> rec.reports.stream().anyMatch(r -> r.state() == TaskState.TASK_RUNNING));
     assertTrue(calls(Call.Type.ACKNOWLEDGE).isEmpty(), "nothing is acknowledged before the scheduler commits it");
     TaskReport running = rec.reports.stream().filter(r -> r.state() == TaskState.TASK_RUNNING).findFirst().orElseThrow();
     driver.acknowledge(running);
-    Poll.until(T, "ACKNOWLEDGE", () -> calls(Call.Type.ACKNOWLEDGE).size() == 1);
+    Poll.until("ACKNOWLEDGE", T, () -> calls(Call.Type.ACKNOWLEDGE).size() == 1);
     Call.Acknowledge ack = calls(Call.Type.ACKNOWLEDGE).get(0).getAcknowledge();
     assertEquals(uuid, ack.getUuid());
     assertEquals("a-1", ack.getAgentId().getValue());
@@ -234,12 +236,12 @@ class MesosRxInteropTest {
 
     // a reconciliation answer carries no uuid: it must not be acknowledged
     events.onNext(update("web.t1", "a-1", Protos.TaskState.TASK_RUNNING, null));
-    Poll.until(T, "second report", () -> rec.reports.size() == 2);
+    Poll.until("second report", T, () -> rec.reports.size() == 2);
     driver.acknowledge(running);
 
     driver.kill("a-1", "web.t1", 3);
     driver.reconcile(List.of(new ClusterDriver.TaskRef("web.t1", "a-1")));
-    Poll.until(T, "KILL and RECONCILE", () -> calls(Call.Type.KILL).size() == 1 && calls(Call.Type.RECONCILE).size() == 1);
+    Poll.until("KILL and RECONCILE", T, () -> calls(Call.Type.KILL).size() == 1 && calls(Call.Type.RECONCILE).size() == 1);
     assertEquals(1, calls(Call.Type.ACKNOWLEDGE).size());
     assertEquals(3_000_000_000L, calls(Call.Type.KILL).get(0).getKill().getKillPolicy().getGracePeriod().getNanoseconds());
     assertEquals("web.t1", calls(Call.Type.RECONCILE).get(0).getReconcile().getTasks(0).getTaskId().getValue());
@@ -247,20 +249,20 @@ class MesosRxInteropTest {
     // a rescinded offer is not accepted: its tasks are reported dropped at once
     events.onNext(Event.newBuilder().setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder()
         .addOffers(offer("o-3", "a-2", 1, 512, 31000, 31000))).build());
-    Poll.until(T, "third offer", () -> rec.offers.size() == 3);
+    Poll.until("third offer", T, () -> rec.offers.size() == 3);
     events.onNext(Event.newBuilder().setType(Event.Type.RESCIND).setRescind(Event.Rescind.newBuilder()
         .setOfferId(Protos.OfferID.newBuilder().setValue("o-3"))).build());
-    Poll.until(T, "rescind", () -> rec.rescinded.contains("o-3"));
+    Poll.until("rescind", T, () -> rec.rescinded.contains("o-3"));
     driver.launch("o-3", List.of(new TaskLaunch("web.t2", "web", 1, "a-2", "true", List.of(), "", Map.of(), 0.1, 32, 0,
         List.of(), 0)));
-    Poll.until(T, "dropped report", () -> rec.reports.stream().anyMatch(r -> r.taskId().equals("web.t2")
+    Poll.until("dropped report", T, () -> rec.reports.stream().anyMatch(r -> r.taskId().equals("web.t2")
         && r.state() == TaskState.TASK_DROPPED));
     assertEquals(1, calls(Call.Type.ACCEPT).size());
 
     // agent failure: its tasks are lost
     events.onNext(Event.newBuilder().setType(Event.Type.FAILURE).setFailure(Event.Failure.newBuilder()
         .setAgentId(Protos.AgentID.newBuilder().setValue("a-1"))).build());
-    Poll.until(T, "agent lost", () -> rec.lost.contains("a-1"));
+    Poll.until("agent lost", T, () -> rec.lost.contains("a-1"));
     assertNull(driver.agents().get("a-1"));
 
     // no call carried a stream id this peer never gave
@@ -279,9 +281,9 @@ class MesosRxInteropTest {
     assertTrue(master.awaitSubscribeCall(10, java.util.concurrent.TimeUnit.SECONDS));
     events.onNext(Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
         .setFrameworkId(Protos.FrameworkID.newBuilder().setValue("fw-9")).setHeartbeatIntervalSeconds(0.3)).build());
-    Poll.until(T, "subscribed", driver::isSubscribed);
+    Poll.until("subscribed", T, driver::isSubscribed);
     // no HEARTBEAT follows: after two missed intervals the driver resubscribes, as framework fw-9
-    Poll.until(T, "a second SUBSCRIBE", () -> calls(Call.Type.SUBSCRIBE).size() >= 2);
+    Poll.until("a second SUBSCRIBE", T, () -> calls(Call.Type.SUBSCRIBE).size() >= 2);
     Call again = calls(Call.Type.SUBSCRIBE).get(1);
     assertEquals("fw-9", again.getFrameworkId().getValue());
     assertEquals("fw-9", again.getSubscribe().getFrameworkInfo().getId().getValue());

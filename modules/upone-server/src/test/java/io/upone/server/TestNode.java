@@ -151,10 +151,6 @@ final class TestNode implements AutoCloseable {
   }
 
   static void await(String what, Duration timeout, BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      Thread.sleep(20);
-    }
+    io.upone.core.testing.Poll.until(what, timeout, cond);
   }
 }

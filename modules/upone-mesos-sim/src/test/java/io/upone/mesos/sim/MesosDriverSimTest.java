@@ -10,7 +10,7 @@ import io.upone.core.driver.TaskReport;
 import io.upone.mesos.FrameworkIdStore;
 import io.upone.mesos.MesosConfig;
 import io.upone.mesos.MesosDriver;
-import io.upone.mesos.Poll;
+import io.upone.core.testing.Poll;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
@@ -100,14 +100,14 @@ class MesosDriverSimTest {
       @Override
       public void agentLost(String agentId, String reason) { }
     });
-    Poll.until(T, "RUNNING", () -> reports.stream().anyMatch(r -> r.state() == io.upone.core.proto.TaskState.TASK_RUNNING));
+    Poll.until("RUNNING", T, () -> reports.stream().anyMatch(r -> r.state() == io.upone.core.proto.TaskState.TASK_RUNNING));
     assertEquals(List.of(io.upone.core.proto.TaskState.TASK_STARTING, io.upone.core.proto.TaskState.TASK_RUNNING),
         reports.stream().map(TaskReport::state).toList());
-    Poll.until(T, "both updates acknowledged", () -> sim.calls(Call.Type.ACKNOWLEDGE) == 2);
+    Poll.until("both updates acknowledged", T, () -> sim.calls(Call.Type.ACKNOWLEDGE) == 2);
     assertEquals(java.util.Map.of("TASK_RUNNING", 1), join(sim.taskCounts(driver.frameworkId())));
     driver.kill(reports.peek().agentId(), "t-" + codec, 2);
-    Poll.until(T, "KILLED", () -> reports.stream().anyMatch(r -> r.state() == io.upone.core.proto.TaskState.TASK_KILLED));
-    Poll.until(T, "forgotten by the master", () -> join(sim.taskCounts(driver.frameworkId())).isEmpty());
+    Poll.until("KILLED", T, () -> reports.stream().anyMatch(r -> r.state() == io.upone.core.proto.TaskState.TASK_KILLED));
+    Poll.until("forgotten by the master", T, () -> join(sim.taskCounts(driver.frameworkId())).isEmpty());
     assertEquals(0, driver.stats().failedCalls);
   }
 
@@ -121,10 +121,10 @@ class MesosDriverSimTest {
     }
     FrameworkIdStore store = FrameworkIdStore.inMemory();
     driver(MesosConfig.of("http://127.0.0.1:" + dead + "," + follower.url()), store);
-    Poll.until(T, "subscribed on the leader", () -> driver.isSubscribed() && join(leader.frameworkIds()).size() == 1);
+    Poll.until("subscribed on the leader", T, () -> driver.isSubscribed() && join(leader.frameworkIds()).size() == 1);
     assertEquals(List.of(), join(follower.frameworkIds()));
     assertEquals(join(leader.frameworkIds()).get(0), store.frameworkId());
-    Poll.until(T, "offers declined on the leader", () -> leader.calls(Call.Type.DECLINE) >= 1);
+    Poll.until("offers declined on the leader", T, () -> leader.calls(Call.Type.DECLINE) >= 1);
   }
 
   @Test
@@ -132,13 +132,13 @@ class MesosDriverSimTest {
     SimMaster sim = join(SimMaster.start(vertx, SimOptions.forTests(1)));
     FrameworkIdStore store = FrameworkIdStore.inMemory();
     driver(MesosConfig.of(sim.url()).withFailoverTimeout(0.2), store);
-    Poll.until(T, "subscribed and recorded", () -> driver.isSubscribed() && !store.frameworkId().isEmpty());
+    Poll.until("subscribed and recorded", T, () -> driver.isSubscribed() && !store.frameworkId().isEmpty());
     String first = store.frameworkId();
     // the master removes the framework while it is away (stream dropped, nobody back within 0.2 s)
     driver.stop();
-    Poll.until(T, "removed", () -> join(sim.isRemoved(first)));
+    Poll.until("removed", T, () -> join(sim.isRemoved(first)));
     driver(MesosConfig.of(sim.url()).withFailoverTimeout(0.2), store);
-    Poll.until(T, "a new framework", () -> driver.isSubscribed() && !store.frameworkId().isEmpty()
+    Poll.until("a new framework", T, () -> driver.isSubscribed() && !store.frameworkId().isEmpty()
         && !store.frameworkId().equals(first));
     assertNotEquals(first, driver.frameworkId());
     assertTrue(driver.stats().errors >= 1, "the master's ERROR was seen");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import io.upone.mesos.Poll;
+import io.upone.core.testing.Poll;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -127,11 +127,11 @@ class SimProtocolTest {
     // a JSON call on the same stream is fine; the body is the proto3 JSON mapping with proto field names
     assertEquals(202, RawScheduler.post(c.uri, "application/json",
         utf8("{\"type\":\"SUPPRESS\",\"framework_id\":{\"value\":\"" + c.frameworkId + "\"}}"), c.streamId).statusCode());
-    Poll.until(T, "suppressed", () -> sim.isSuppressed(c.frameworkId).toCompletionStage().toCompletableFuture().join());
+    Poll.until("suppressed", T, () -> sim.isSuppressed(c.frameworkId).toCompletionStage().toCompletableFuture().join());
 
     // the stream breaks: until the failover timeout the framework exists but is not subscribed
     c.close();
-    Poll.until(T, "disconnected", () -> !sim.isConnected(c.frameworkId).toCompletionStage().toCompletableFuture().join());
+    Poll.until("disconnected", T, () -> !sim.isConnected(c.frameworkId).toCompletionStage().toCompletableFuture().join());
     assertEquals("403 Framework is not subscribed", text(c.call(revive)));
   }
 
@@ -184,7 +184,7 @@ class SimProtocolTest {
     Protos.TaskStatus killed = c.next(Event.Type.UPDATE, 5000).getUpdate().getStatus();
     assertEquals(Protos.TaskState.TASK_KILLED, killed.getState());
     c.call(ack(c, killed));
-    Poll.until(T, "task forgotten", () -> sim.taskCounts(c.frameworkId).toCompletionStage().toCompletableFuture().join().isEmpty());
+    Poll.until("task forgotten", T, () -> sim.taskCounts(c.frameworkId).toCompletionStage().toCompletableFuture().join().isEmpty());
   }
 
   @Test
@@ -251,14 +251,14 @@ class SimProtocolTest {
     c.call(ack(c, s));
     String id = c.frameworkId;
     c.close();
-    Poll.until(T, "framework removed", () -> sim.isRemoved(id).toCompletionStage().toCompletableFuture().join());
+    Poll.until("framework removed", T, () -> sim.isRemoved(id).toCompletionStage().toCompletableFuture().join());
     assertEquals(Map.of(), sim.taskCounts(id).toCompletionStage().toCompletableFuture().join());
 
     // coming back too late: the master says the framework has been removed
     RawScheduler late = client();
     assertEquals(200, late.subscribe(subscribeCall(id, 0.5, false)));
     assertEquals("Framework has been removed", late.next(Event.Type.ERROR, 5000).getError().getMessage());
-    Poll.until(T, "stream closed", () -> late.ended);
+    Poll.until("stream closed", T, () -> late.ended);
 
     // the resources the task held are free again: a new framework is offered the whole agent
     RawScheduler fresh = client();

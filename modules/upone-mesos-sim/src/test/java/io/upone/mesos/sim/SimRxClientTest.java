@@ -9,7 +9,7 @@ import com.mesosphere.mesos.rx.java.SinkOperation;
 import com.mesosphere.mesos.rx.java.SinkOperations;
 import com.mesosphere.mesos.rx.java.protobuf.ProtobufMesosClientBuilder;
 import com.mesosphere.mesos.rx.java.util.UserAgentEntries;
-import io.upone.mesos.Poll;
+import io.upone.core.testing.Poll;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
@@ -96,7 +96,7 @@ class SimRxClientTest {
         .build();
     subscription = client.openStream();
 
-    Poll.until(T, "the task RUNNING and its update acknowledged",
+    Poll.until("the task RUNNING and its update acknowledged", T,
         () -> sim.calls(Call.Type.ACKNOWLEDGE) >= 2);
     Event subscribed = events.stream().filter(e -> e.getType() == Event.Type.SUBSCRIBED).findFirst().orElseThrow();
     assertEquals(1.0, subscribed.getSubscribed().getHeartbeatIntervalSeconds());
@@ -112,7 +112,7 @@ class SimRxClientTest {
     assertEquals(2, sim.calls(Call.Type.DECLINE));
     // declined for an hour: the two other agents are not offered again, the launched one's rest is filtered 5 s
     long offered = sim.offersSent();
-    Poll.until(T, "several allocation cycles", () -> {
+    Poll.until("several allocation cycles", T, () -> {
       try {
         return sim.state().toCompletionStage().toCompletableFuture().join().getLong("offers_sent") >= offered
             && events.stream().filter(e -> e.getType() == Event.Type.HEARTBEAT).count() >= 1;

@@ -1,13 +1,16 @@
-package io.upone.mesos;
+package io.upone.core.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until a deadline: tests never sleep a fixed time to wait for something. */
+/**
+ * The one way tests wait: poll a condition until a deadline. No test sleeps a fixed time to
+ * wait for something; the only pause is this loop's 10 ms between two looks.
+ */
 public final class Poll {
   private Poll() {}
 
-  public static void until(Duration timeout, String what, BooleanSupplier condition) {
+  public static void until(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting for " + what);

@@ -113,15 +113,13 @@ final class OfferCycle {
   private List<Placed> existing(State s, List<Demand> demands) {
     boolean all = demands == null || demands.stream().anyMatch(d -> d.app().getConstraintsList().stream()
         .anyMatch(c -> c.getField().startsWith(io.upone.core.AppValidator.TASK_FIELD)));
+    Set<String> wanted = new HashSet<>();
+    if (!all) for (Demand d : demands) wanted.add(d.app().getId());
     Map<String, Map<String, String>> labels = new HashMap<>();
     List<Placed> out = new ArrayList<>();
-    if (all) {
-      for (Task t : s.tasks()) out.add(placed(s, t, labels));
-    } else {
-      for (Demand d : demands) for (Task t : s.tasksOf(d.app().getId())) out.add(placed(s, t, labels));
+    for (Task t : all ? s.tasks() : wanted.stream().flatMap(id -> s.tasksOf(id).stream()).toList()) {
+      out.add(placed(s, t, labels));
     }
-    Set<String> wanted = all ? null : new HashSet<>();
-    if (!all) for (Demand d : demands) wanted.add(d.app().getId());
     for (Map.Entry<String, Placed> e : inFlight.entrySet()) {
       if (s.task(e.getKey()).isEmpty() && (all || wanted.contains(e.getValue().appId()))) out.add(e.getValue());
     }

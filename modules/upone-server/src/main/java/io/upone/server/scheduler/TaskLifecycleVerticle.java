@@ -101,7 +101,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   public Future<PlacementStatus> placementOf(String appId) {
     return onLeaderContext(() -> {
       State s = log.state();
-      int missing = s.app(appId).map(a -> Math.max(0, a.getInstances() - liveCount(s, appId)
+      int missing = s.app(appId).map(a -> Math.max(0, a.getInstances() - liveCount(s, appId, killingApps(s))
           - launching.getOrDefault(appId, 0))).orElse(0);
       return cycle.report(appId).map(r -> new PlacementStatus(missing, r.report(), r.atMs(), cycle.lastOffersAtMs()))
           .orElseGet(() -> new PlacementStatus(missing, null, 0, cycle.lastOffersAtMs()));
@@ -223,18 +223,13 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   /**
    * {@code live(s, appId).size()} without building the list, and without walking the app's
    * tasks when none of them can be excluded: every offer is answered against every app.
-   * {@code killingApps}: the apps of the tasks being killed (null: work it out).
+   * {@code killingApps}: the apps of the tasks being killed ({@link #killingApps}).
    */
   private int liveCount(State s, String appId, Set<String> killingApps) {
-    Set<String> k = killingApps != null ? killingApps : killingApps(s);
-    if (!k.contains(appId) && !appsWithUnreachable.contains(appId)) return s.tasksOf(appId).size();
+    if (!killingApps.contains(appId) && !appsWithUnreachable.contains(appId)) return s.tasksOf(appId).size();
     int n = 0;
     for (Task t : s.tasksOf(appId)) if (counts(t)) n++;
     return n;
-  }
-
-  private int liveCount(State s, String appId) {
-    return liveCount(s, appId, null);
   }
 
   private Set<String> killingApps(State s) {
@@ -313,22 +308,27 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
    * Tasks unreachable for too long (their replacements run already) are written LOST and killed:
    * if their agent comes back, Mesos stops them instead of leaving them beside their replacements.
    */
-  private void expunge(List<Task> tasks) {
-    Proposal.Builder p = Proposal.newBuilder();
-    long now = System.currentTimeMillis();
-    for (Task t : tasks) {
-      if (reporting.containsKey(t.id())) continue;
-      reporting.put(t.id(), TaskState.TASK_LOST);
-      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(TaskStatusChanged.newBuilder()
-          .setTaskId(t.id()).setState(TaskState.TASK_LOST).setReason("unreachable_expunged")
-          .setMessage("unreachable for more than " + config.unreachableExpungeMs() / 1000 + " s")));
-    }
-    if (p.getEventsCount() == 0) return;
-    LOG.warn("{} tasks unreachable too long: LOST, and killed should they return", p.getEventsCount());
-    Future.fromCompletionStage(log.append(p.build()), context).onComplete(ar -> {
+  private void expunge(List<Task> candidates) {
+    List<Task> tasks = new ArrayList<>();
+    for (Task t : candidates) if (reporting.putIfAbsent(t.id(), TaskState.TASK_LOST) == null) tasks.add(t);
+    if (tasks.isEmpty()) return;
+    LOG.warn("{} tasks unreachable too long: LOST, and killed should they return", tasks.size());
+    Future.fromCompletionStage(log.append(lost(tasks, "unreachable_expunged",
+        "unreachable for more than " + config.unreachableExpungeMs() / 1000 + " s")), context).onComplete(ar -> {
       for (Task t : tasks) reporting.remove(t.id());
       if (ar.succeeded()) for (Task t : tasks) driver.kill(t.agentId(), t.id(), 0);
     });
+  }
+
+  /** One proposal writing every task of {@code tasks} LOST. */
+  private static Proposal lost(List<Task> tasks, String reason, String message) {
+    Proposal.Builder p = Proposal.newBuilder();
+    long now = System.currentTimeMillis();
+    for (Task t : tasks) {
+      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(TaskStatusChanged.newBuilder()
+          .setTaskId(t.id()).setState(TaskState.TASK_LOST).setReason(reason).setMessage(message)));
+    }
+    return p.build();
   }
 
   /** Victims: not yet running first, then unhealthy, then the newest; within the kill budget. */
@@ -485,15 +485,9 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
   @Override
   public void agentLost(String agentId, String reason) {
     if (!leader) return;
-    Proposal.Builder p = Proposal.newBuilder();
-    long now = System.currentTimeMillis();
-    for (Task t : log.state().tasks()) {
-      if (!t.agentId().equals(agentId)) continue;
-      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(TaskStatusChanged.newBuilder()
-          .setTaskId(t.id()).setState(TaskState.TASK_LOST).setReason("agent_lost").setMessage(reason)));
-    }
-    if (p.getEventsCount() == 0) return;
-    LOG.warn("agent {} lost ({}): {} tasks LOST, to be replaced", agentId, reason, p.getEventsCount());
-    Future.fromCompletionStage(log.append(p.build()), context);
+    List<Task> onAgent = log.state().tasks().stream().filter(t -> t.agentId().equals(agentId)).toList();
+    if (onAgent.isEmpty()) return;
+    LOG.warn("agent {} lost ({}): {} tasks LOST, to be replaced", agentId, reason, onAgent.size());
+    Future.fromCompletionStage(log.append(lost(onAgent, "agent_lost", reason)), context);
   }
 }

@@ -88,6 +88,18 @@ final class BenchUtil {
     }
   }
 
+  /**
+   * Starts an {@code nodes}-member raft group on loopback under {@code dir} (n0, n1, ...), adding
+   * each member to {@code logs} as it starts (so the caller closes them all), and returns the leader.
+   */
+  static RaftEventLog startGroup(Path dir, int nodes, List<RaftEventLog> logs) throws Exception {
+    List<String> peers = endpoints(nodes);
+    for (int i = 0; i < nodes; i++) {
+      logs.add(RaftEventLog.start(io.upone.eventlog.RaftConfig.single(dir.resolve("n" + i), peers.get(i)).withPeers(peers)));
+    }
+    return awaitLeader(logs, 30_000);
+  }
+
   static RaftEventLog awaitLeader(List<RaftEventLog> logs, long timeoutMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {

@@ -6,7 +6,6 @@ import io.upone.core.proto.Event;
 import io.upone.core.proto.Proposal;
 import io.upone.core.proto.TaskState;
 import io.upone.core.state.Task;
-import io.upone.eventlog.RaftConfig;
 import io.upone.eventlog.RaftEventLog;
 import io.upone.mesos.FrameworkIdStore;
 import io.upone.mesos.MesosCodec;
@@ -95,7 +94,7 @@ public final class MesosBench {
         simUrl = SimMaster.start(simVertx, SimOptions.defaults().withAgents(agents).withPort("127.0.0.1", 0)
             .withTimings(15, offerMs, 0, 10_000, 1)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).url();
       }
-      RaftEventLog leader = raft(dir.resolve("mesos"), nodes, logs);
+      RaftEventLog leader = BenchUtil.startGroup(dir.resolve("mesos"), nodes, logs);
       AtomicReference<MesosDriver> driver = new AtomicReference<>();
       MesosConfig mc = MesosConfig.of(simUrl).withCodec(codec);
       TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(leader, SchedulerConfig.defaults(), (vx, ctx) -> {
@@ -178,7 +177,7 @@ public final class MesosBench {
     Vertx vertx = Vertx.vertx();
     List<RaftEventLog> logs = new ArrayList<>();
     try {
-      RaftEventLog leader = raft(dir, nodes, logs);
+      RaftEventLog leader = BenchUtil.startGroup(dir, nodes, logs);
       TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(leader, SchedulerConfig.defaults(),
           (vx, ctx) -> new SimulatedCluster(vx, ctx, agents, 20, offerMs));
       vertx.deployVerticle(lifecycle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -191,14 +190,6 @@ public final class MesosBench {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       for (RaftEventLog l : logs) l.close();
     }
-  }
-
-  private static RaftEventLog raft(Path dir, int nodes, List<RaftEventLog> logs) throws Exception {
-    List<String> peers = BenchUtil.endpoints(nodes);
-    for (int i = 0; i < nodes; i++) {
-      logs.add(RaftEventLog.start(RaftConfig.single(dir.resolve("n" + i), peers.get(i)).withPeers(peers)));
-    }
-    return BenchUtil.awaitLeader(logs, 30_000);
   }
 
   private static void submit(RaftEventLog leader, String id, int instances) throws Exception {

@@ -7,7 +7,6 @@ import io.upone.core.proto.Event;
 import io.upone.core.proto.Proposal;
 import io.upone.core.proto.TaskState;
 import io.upone.core.state.Task;
-import io.upone.eventlog.RaftConfig;
 import io.upone.eventlog.RaftEventLog;
 import io.upone.server.scheduler.SchedulerConfig;
 import io.upone.server.scheduler.TaskLifecycleVerticle;
@@ -55,14 +54,10 @@ public final class SchedulingBench {
       throws Exception {
     System.out.printf("scheduling bench: %,d simulated agents, %d apps x %,d instances = %,d tasks, %d-node raft%s%n",
         agents, apps, instances, apps * instances, nodes, mixed ? ", mixed constraints" : "");
-    List<String> peers = BenchUtil.endpoints(nodes);
     List<RaftEventLog> logs = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
     try {
-      for (int i = 0; i < nodes; i++) {
-        logs.add(RaftEventLog.start(RaftConfig.single(dir.resolve("n" + i), peers.get(i)).withPeers(peers)));
-      }
-      RaftEventLog leader = BenchUtil.awaitLeader(logs, 30_000);
+      RaftEventLog leader = BenchUtil.startGroup(dir, nodes, logs);
       AtomicReference<SimulatedCluster> cluster = new AtomicReference<>();
       TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(leader, SchedulerConfig.defaults(),
           (vx, ctx) -> {

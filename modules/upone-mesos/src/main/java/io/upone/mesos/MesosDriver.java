@@ -98,7 +98,7 @@ public final class MesosDriver implements ClusterDriver {
       if (connection != null) return;
       listener = l;
       frameworkId = store.frameworkId();
-      connection = new SchedulerConnection(vertx, context, config, this::subscribeCall, new Handler());
+      connection = new SchedulerConnection(vertx, config, this::subscribeCall, new Handler());
       connection.open();
       implicitTimer = vertx.setPeriodic(Math.max(1000, config.implicitReconcileMs()), id -> {
         if (isSubscribed()) send(call(Call.Type.RECONCILE).setReconcile(Call.Reconcile.newBuilder()));

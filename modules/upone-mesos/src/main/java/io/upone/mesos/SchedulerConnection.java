@@ -1,6 +1,5 @@
 package io.upone.mesos;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,7 +39,6 @@ final class SchedulerConnection {
   }
 
   private final Vertx vertx;
-  private final Context context;
   private final MesosConfig config;
   private final Supplier<Call> subscribeCall;
   private final Handler handler;
@@ -60,9 +58,8 @@ final class SchedulerConnection {
   private long watchdog = -1;
   private long retryTimer = -1;
 
-  SchedulerConnection(Vertx vertx, Context context, MesosConfig config, Supplier<Call> subscribeCall, Handler handler) {
+  SchedulerConnection(Vertx vertx, MesosConfig config, Supplier<Call> subscribeCall, Handler handler) {
     this.vertx = vertx;
-    this.context = context;
     this.config = config;
     this.subscribeCall = subscribeCall;
     this.handler = handler;
@@ -112,11 +109,7 @@ final class SchedulerConnection {
     long gen = ++generation;
     Call subscribe = subscribeCall.get();
     Buffer body = Buffer.buffer(config.codec().encode(subscribe));
-    RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST).setHost(master.getHost())
-        .setPort(port(master)).setURI(PATH)
-        .putHeader("Content-Type", config.codec().mediaType())
-        .putHeader("Accept", config.codec().mediaType());
-    streamClient.request(opts).compose(req -> {
+    streamClient.request(post()).compose(req -> {
       if (gen != generation) {
         req.reset();
         return Future.failedFuture("superseded");
@@ -264,10 +257,7 @@ final class SchedulerConnection {
   Future<Void> send(Call call) {
     if (!subscribed) return Future.failedFuture("not subscribed to a Mesos master");
     Buffer body = Buffer.buffer(config.codec().encode(call));
-    RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST).setHost(master.getHost())
-        .setPort(port(master)).setURI(PATH)
-        .putHeader("Content-Type", config.codec().mediaType())
-        .putHeader("Accept", config.codec().mediaType());
+    RequestOptions opts = post();
     if (streamId != null) opts.putHeader(STREAM_ID, streamId);
     return callClient.request(opts).compose(req -> req.send(body)).compose(resp -> {
       if (resp.statusCode() == 202 || resp.statusCode() == 200) {
@@ -278,11 +268,14 @@ final class SchedulerConnection {
     });
   }
 
-  private static int port(URI u) {
-    return u.getPort() > 0 ? u.getPort() : 5050;
+  /** A POST of the scheduler API to the current master, in the configured encoding both ways. */
+  private RequestOptions post() {
+    return new RequestOptions().setMethod(HttpMethod.POST).setHost(master.getHost()).setPort(port(master)).setURI(PATH)
+        .putHeader("Content-Type", config.codec().mediaType())
+        .putHeader("Accept", config.codec().mediaType());
   }
 
-  Context context() {
-    return context;
+  private static int port(URI u) {
+    return u.getPort() > 0 ? u.getPort() : 5050;
   }
 }

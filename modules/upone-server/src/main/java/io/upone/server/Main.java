@@ -121,7 +121,7 @@ public final class Main implements Runnable {
       }, "upone-shutdown"));
       String members = cfg.peers().size() == 1 ? "single node" : cfg.peers().size() + "-node group";
       System.out.println("upone: HTTP API on " + server.url() + " (" + members + ", data in " + cfg.dataDir() + ")");
- if (cfg.mesos() != null) {
+      if (cfg.mesos() != null) {
         System.out.println("upone: a Mesos framework of " + cfg.mesos().masters() + " (failover timeout "
             + (long) cfg.mesos().failoverTimeoutSeconds() + " s)");
       }
@@ -136,6 +136,16 @@ public final class Main implements Runnable {
       stopped.await();
       return 0;
     }
+  }
+
+  /** Blocks until the JVM is asked to stop, then closes {@code vertx} (10 s at most). */
+  private static void runUntilShutdown(io.vertx.core.Vertx vertx, String hookName) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+      stopped.countDown();
+    }, hookName));
+    stopped.await();
   }
 
   @Command(name = "mesos-sim", mixinStandardHelpOptions = true,
@@ -179,12 +189,7 @@ public final class Main implements Runnable {
       }
       System.out.println("upone mesos-sim: simulated Mesos master on " + sim.url() + " with " + agents + " agents; "
           + "run: upone server --mesos " + sim.url() + "   (state: curl " + sim.url() + "/state)");
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
-        stopped.countDown();
-      }, "upone-mesos-sim-shutdown"));
-      stopped.await();
+      runUntilShutdown(vertx, "upone-mesos-sim-shutdown");
       return 0;
     }
   }
@@ -232,12 +237,7 @@ public final class Main implements Runnable {
       }
       System.out.println("upone agent " + agent.agentId() + " on " + agent.url() + " offering " + cfg.resources()
           + " to " + master);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
-        stopped.countDown();
-      }, "upone-agent-shutdown"));
-      stopped.await();
+      runUntilShutdown(vertx, "upone-agent-shutdown");
       return 0;
     }
   }

@@ -290,10 +290,6 @@ public final class SimMaster extends AbstractVerticle {
     return updatesResent.get();
   }
 
-  public List<String> agentIds() {
-    return onContext(() -> List.copyOf(agents.keySet())).toCompletionStage().toCompletableFuture().join();
-  }
-
   // ---- HTTP ----------------------------------------------------------------------------------------
 
   private void route(HttpServerRequest req) {

@@ -1,6 +1,13 @@
 package io.upone.bench;
 
+import io.upone.core.driver.ClusterDriver;
 import io.upone.eventlog.RaftEventLog;
+import io.upone.server.Scheduling;
+import io.upone.server.bus.CommittedFeed;
+import io.upone.server.config.SchedulerConfig;
+import io.upone.server.driver.DriverMode;
+import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -86,6 +93,18 @@ final class BenchUtil {
     try (var s = Files.walk(p)) {
       return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
     }
+  }
+
+  /**
+   * The scheduling verticles of one node (offers, lifecycle, cron, driver) on {@code vertx}, with
+   * {@code driver} behind the cluster-driver port, reading {@code leader}'s committed-event feed.
+   */
+  static void deployScheduler(Vertx vertx, RaftEventLog leader,
+                              java.util.function.BiFunction<Vertx, io.vertx.core.Context, ClusterDriver> driver)
+      throws Exception {
+    CommittedFeed.start(vertx, leader);
+    Scheduling.deploy(vertx, leader, SchedulerConfig.defaults(), DriverMode.of("bench", driver), Clock.systemUTC())
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /**

@@ -9,7 +9,7 @@ import io.upone.core.state.State;
 import io.upone.core.state.Task;
 import io.upone.server.UponeServer;
 import io.upone.server.config.ServerConfig;
-import io.upone.server.scheduler.SchedulerConfig;
+import io.upone.server.config.SchedulerConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;

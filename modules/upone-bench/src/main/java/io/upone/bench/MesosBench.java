@@ -13,8 +13,7 @@ import io.upone.mesos.MesosConfig;
 import io.upone.mesos.MesosDriver;
 import io.upone.mesos.sim.SimMaster;
 import io.upone.mesos.sim.SimOptions;
-import io.upone.server.scheduler.SchedulerConfig;
-import io.upone.server.scheduler.TaskLifecycleVerticle;
+import io.upone.server.config.SchedulerConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,12 +96,11 @@ public final class MesosBench {
       RaftEventLog leader = BenchUtil.startGroup(dir.resolve("mesos"), nodes, logs);
       AtomicReference<MesosDriver> driver = new AtomicReference<>();
       MesosConfig mc = MesosConfig.of(simUrl).withCodec(codec);
-      TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(leader, SchedulerConfig.defaults(), (vx, ctx) -> {
+      BenchUtil.deployScheduler(vertx, leader, (vx, ctx) -> {
         MesosDriver d = new MesosDriver(vx, ctx, mc, FrameworkIdStore.inMemory());
         driver.set(d);
         return d;
       });
-      vertx.deployVerticle(lifecycle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       burst(leader, driver.get(), "warm-up", instances, agents, 0, false);
       double[] b = burst(leader, driver.get(), "measured", instances, agents, instances, true);
       double acceptRate = b[0];
@@ -178,9 +176,7 @@ public final class MesosBench {
     List<RaftEventLog> logs = new ArrayList<>();
     try {
       RaftEventLog leader = BenchUtil.startGroup(dir, nodes, logs);
-      TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(leader, SchedulerConfig.defaults(),
-          (vx, ctx) -> new SimulatedCluster(vx, ctx, agents, 20, offerMs));
-      vertx.deployVerticle(lifecycle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      BenchUtil.deployScheduler(vertx, leader, (vx, ctx) -> new SimulatedCluster(vx, ctx, agents, 20, offerMs));
       submit(leader, "/bench/baseline/warm-up", instances);
       waitFor(() -> running(leader), instances, System.nanoTime(), 25);
       long t0 = System.nanoTime();

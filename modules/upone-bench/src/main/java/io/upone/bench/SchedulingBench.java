@@ -8,8 +8,7 @@ import io.upone.core.proto.Proposal;
 import io.upone.core.proto.TaskState;
 import io.upone.core.state.Task;
 import io.upone.eventlog.RaftEventLog;
-import io.upone.server.scheduler.SchedulerConfig;
-import io.upone.server.scheduler.TaskLifecycleVerticle;
+import io.upone.server.config.SchedulerConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,13 +58,11 @@ public final class SchedulingBench {
     try {
       RaftEventLog leader = BenchUtil.startGroup(dir, nodes, logs);
       AtomicReference<SimulatedCluster> cluster = new AtomicReference<>();
-      TaskLifecycleVerticle lifecycle = new TaskLifecycleVerticle(leader, SchedulerConfig.defaults(),
-          (vx, ctx) -> {
-            SimulatedCluster c = new SimulatedCluster(vx, ctx, agents, 20, cycleMs);
-            cluster.set(c);
-            return c;
-          });
-      vertx.deployVerticle(lifecycle).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      BenchUtil.deployScheduler(vertx, leader, (vx, ctx) -> {
+        SimulatedCluster c = new SimulatedCluster(vx, ctx, agents, 20, cycleMs);
+        cluster.set(c);
+        return c;
+      });
 
       round(leader, cluster.get(), "warm-up", apps, instances, mixed, nodes, false);
       round(leader, cluster.get(), "measured", apps, instances, mixed, nodes, true);

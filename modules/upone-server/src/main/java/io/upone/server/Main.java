@@ -1,11 +1,13 @@
 package io.upone.server;
 
+import io.upone.core.cli.Subcommand;
 import io.upone.server.config.ConfigSources;
 import io.upone.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +18,14 @@ import picocli.CommandLine.Option;
 /** {@code java -jar upone.jar <command>}: the one binary of upone. */
 @Command(name = "upone", mixinStandardHelpOptions = true, version = "upone 0.1.0",
     description = "A scheduler for long-running services and cron jobs.",
-    subcommands = {Main.Server.class, Main.AgentCommand.class, Main.MesosSimCommand.class})
+    subcommands = {Main.Server.class, Main.AgentCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    CommandLine cli = new CommandLine(new Main());
+    // subcommands of modules the server does not compile against (the Mesos simulator)
+    for (Subcommand extra : ServiceLoader.load(Subcommand.class)) cli.addSubcommand(extra);
+    System.exit(cli.execute(args));
   }
 
   @Override
@@ -139,59 +144,13 @@ public final class Main implements Runnable {
   }
 
   /** Blocks until the JVM is asked to stop, then closes {@code vertx} (10 s at most). */
-  private static void runUntilShutdown(io.vertx.core.Vertx vertx, String hookName) throws InterruptedException {
+  static void runUntilShutdown(io.vertx.core.Vertx vertx, String hookName) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
       stopped.countDown();
     }, hookName));
     stopped.await();
-  }
-
-  @Command(name = "mesos-sim", mixinStandardHelpOptions = true,
-      description = "Run a simulated Mesos master (v1 scheduler API) over simulated agents, for demos and benchmarks.")
-  static final class MesosSimCommand implements Callable<Integer> {
-    @Option(names = "--agents", defaultValue = "10", description = "simulated agents (default 10)")
-    int agents;
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default 127.0.0.1)")
-    String host;
-    @Option(names = "--port", defaultValue = "5050", description = "port (default 5050)")
-    int port;
-    @Option(names = "--agent-resources", defaultValue = "cpus:8;mem:16384;disk:100000;ports:[31000-32000]",
-        description = "what each agent has (default cpus:8;mem:16384;disk:100000;ports:[31000-32000])")
-    String resources;
-    @Option(names = "--heartbeat-s", defaultValue = "15", description = "HEARTBEAT interval (default 15)")
-    double heartbeat;
-    @Option(names = "--offer-interval-ms", defaultValue = "1000", description = "allocation interval (default 1000)")
-    long offerInterval;
-
-    @Override
-    public Integer call() throws Exception {
-      io.upone.mesos.sim.SimOptions opts;
-      try {
-        io.upone.core.driver.Resources r = io.upone.core.driver.Resources.parse(resources);
-        int begin = r.ports().isEmpty() ? 31000 : r.ports().get(0).begin();
-        int end = r.ports().isEmpty() ? 32000 : r.ports().get(0).end();
-        opts = new io.upone.mesos.sim.SimOptions(agents, r.cpus(), r.mem(), r.disk(), begin, end, 4, heartbeat,
-            offerInterval, 0, 10_000, 5, host, port, null);
-      } catch (IllegalArgumentException e) {
-        System.err.println("upone mesos-sim: " + e.getMessage());
-        return 2;
-      }
-      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-      io.upone.mesos.sim.SimMaster sim;
-      try {
-        sim = io.upone.mesos.sim.SimMaster.start(vertx, opts).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("upone mesos-sim: cannot start: " + (e.getCause() == null ? e : e.getCause()).getMessage());
-        vertx.close();
-        return 1;
-      }
-      System.out.println("upone mesos-sim: simulated Mesos master on " + sim.url() + " with " + agents + " agents; "
-          + "run: upone server --mesos " + sim.url() + "   (state: curl " + sim.url() + "/state)");
-      runUntilShutdown(vertx, "upone-mesos-sim-shutdown");
-      return 0;
-    }
   }
 
   @Command(name = "agent", mixinStandardHelpOptions = true,

@@ -9,10 +9,10 @@ import io.upone.agent.LocalMachine;
 import io.upone.agent.exec.ProcessExecutor;
 import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
-import io.upone.mesos.MesosDriver;
-import io.upone.server.scheduler.CronPlanner;
-import io.upone.server.scheduler.LoggedFrameworkId;
-import io.upone.server.scheduler.TaskLifecycleVerticle;
+import io.upone.server.bus.CommittedFeed;
+import io.upone.server.bus.EventJsonPublisher;
+import io.upone.server.driver.DriverMode;
+import io.upone.server.http.HttpApiVerticle;
 import io.upone.eventlog.RaftEventLog;
 import io.upone.server.config.Peer;
 import io.upone.server.config.ServerConfig;
@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,14 +32,17 @@ public final class UponeServer {
   private final ServerConfig config;
   private final Vertx vertx;
   private final RaftEventLog log;
+  private final CommittedFeed feed;
   private final HttpApiVerticle http;
 
   private final Agent localAgent;
 
-  private UponeServer(ServerConfig config, Vertx vertx, RaftEventLog log, HttpApiVerticle http, Agent localAgent) {
+  private UponeServer(ServerConfig config, Vertx vertx, RaftEventLog log, CommittedFeed feed, HttpApiVerticle http,
+                      Agent localAgent) {
     this.config = config;
     this.vertx = vertx;
     this.log = log;
+    this.feed = feed;
     this.http = http;
     this.localAgent = localAgent;
   }
@@ -77,40 +81,29 @@ public final class UponeServer {
           Gauge.builder("upone_tasks", log, l -> l.state().taskCount()).description("live tasks in the projection").register(registry);
           Gauge.builder("upone_last_event_index", log, l -> l.state().lastEventIndex()).register(registry);
           Gauge.builder("upone_is_leader", log, l -> l.isLeader() ? 1 : 0).register(registry);
-          TaskLifecycleVerticle lifecycle = config.mesos() == null
-              ? new TaskLifecycleVerticle(log, config.scheduler())
-              : new TaskLifecycleVerticle(log, config.scheduler(), (v, ctx) ->
-                  new MesosDriver(v, ctx, config.mesos(), new LoggedFrameworkId(log)));
-          if (config.mesos() != null) mesosGauges(registry, lifecycle);
-          HttpApiVerticle http = new HttpApiVerticle(config, log, registry, lifecycle);
-          return vertx.deployVerticle(new EventPublisherVerticle(log, registry))
-              .compose(id -> vertx.deployVerticle(lifecycle))
-              .compose(id -> vertx.deployVerticle(new CronPlanner(log, lifecycle::nudge)))
+          DriverMode mode = DriverMode.forConfig(config, log);
+          mode.gauges(registry);
+          CommittedFeed feed = CommittedFeed.start(vertx, log);
+          HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode);
+          return vertx.deployVerticle(new EventJsonPublisher(registry))
+              .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
-              .map(agent -> new UponeServer(config, vertx, log, http, agent))
+              .map(agent -> new UponeServer(config, vertx, log, feed, http, agent))
               .recover(t -> {
+                closeQuietly(feed);
                 log.close();
                 return vertx.close().compose(v -> Future.failedFuture(t));
               });
         }, t -> vertx.close().compose(v -> Future.failedFuture(t)));
   }
 
-  /** The Mesos driver's state and counters (zero on followers: only the leader drives Mesos). */
-  private static void mesosGauges(PrometheusMeterRegistry registry, TaskLifecycleVerticle lifecycle) {
-    java.util.function.Function<java.util.function.ToDoubleFunction<MesosDriver>, java.util.function.Supplier<Number>> of =
-        f -> () -> lifecycle.driver() instanceof MesosDriver m ? f.applyAsDouble(m) : 0;
-    Gauge.builder("upone_mesos_subscribed", of.apply(m -> m.isSubscribed() ? 1 : 0))
-        .description("1 while this node holds a Mesos subscription").register(registry);
-    Gauge.builder("upone_mesos_subscriptions", of.apply(m -> m.stats().subscriptions)).register(registry);
-    Gauge.builder("upone_mesos_offers_received", of.apply(m -> m.stats().offers)).register(registry);
-    Gauge.builder("upone_mesos_offers_declined", of.apply(m -> m.stats().declined)).register(registry);
-    Gauge.builder("upone_mesos_tasks_launched", of.apply(m -> m.stats().launched)).register(registry);
-    Gauge.builder("upone_mesos_updates_received", of.apply(m -> m.stats().updates)).register(registry);
-    Gauge.builder("upone_mesos_updates_acknowledged", of.apply(m -> m.stats().acknowledged)).register(registry);
-    Gauge.builder("upone_mesos_calls_failed", of.apply(m -> m.stats().failedCalls)).register(registry);
-    Gauge.builder("upone_mesos_offer_to_accept_p99_ms", of.apply(m -> m.stats().offerToAcceptPercentileMs(99)))
-        .description("offer received -> ACCEPT sent, p99 over the latest accepts").register(registry);
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // stopping anyway
+    }
   }
 
   /** Waits until this node knows a leader and has applied what was committed. */
@@ -146,6 +139,7 @@ public final class UponeServer {
     return agentDown
         .thenComposeAsync(v -> vertx.close().toCompletionStage())
         .handleAsync((v, t) -> {
+          closeQuietly(feed);
           log.close();
           return null;
         });

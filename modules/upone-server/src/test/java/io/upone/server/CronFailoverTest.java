@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.upone.server.config.ServerConfig;
-import io.upone.server.scheduler.SchedulerConfig;
+import io.upone.server.config.SchedulerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.upone.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.upone.server.bus.Addresses;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;

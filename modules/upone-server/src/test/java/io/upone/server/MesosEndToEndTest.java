@@ -147,7 +147,7 @@ class MesosEndToEndTest {
 
   @Test
   void anAgentLostWhileUponeIsDownIsFoundUnreachableReplacedAndGivenUp() throws Exception {
-    ServerConfig cfg = config().withScheduler(io.upone.server.scheduler.SchedulerConfig.defaults().withUnreachableExpunge(1500));
+    ServerConfig cfg = config().withScheduler(io.upone.server.config.SchedulerConfig.defaults().withUnreachableExpunge(1500));
     String fw;
     String victim;
     Set<String> onVictim;

@@ -46,7 +46,7 @@ final class TestNode implements AutoCloseable {
   /** A single node for tests with agents: quick heartbeats (200 ms), agents lost after 2 s. */
   static TestNode agentMaster(Path dir) throws Exception {
     ServerConfig cfg = ServerConfig.single(dir.resolve("master"), freePort(), freePort())
-        .withScheduler(io.upone.server.scheduler.SchedulerConfig.defaults().withAgentTimeout(200, 2000));
+        .withScheduler(io.upone.server.config.SchedulerConfig.defaults().withAgentTimeout(200, 2000));
     return new TestNode(cfg).startReady();
   }
 

@@ -5,8 +5,10 @@ import java.util.Map;
 
 /**
  * The port between the scheduler and a cluster engine: upone's own agents or a Mesos master.
- * The task lifecycle and placement speak only to this interface, so the scheduling code is the
- * same for both. Calls are asynchronous and idempotent; answers come through {@link Listener}.
+ * One owner (the server's driver verticle) builds the driver with its Vert.x context and calls it
+ * only on that context; offers, reports and losses come back through {@link Listener} on the same
+ * context. Nothing above the owner knows which engine it is, so the scheduling code is the same
+ * for both. Calls are asynchronous and idempotent.
  */
 public interface ClusterDriver {
 
@@ -45,14 +47,14 @@ public interface ClusterDriver {
   /**
    * Agents the driver knows now (registered native agents, or Mesos agents seen in offers), for
    * spreading an app over every feasible machine, not only the ones offering this instant. Call
-   * on the scheduler's thread.
+   * on the driver's context; the map may be the driver's own, so copy it to hand it elsewhere.
    */
   Map<String, Agent> agents();
 
   /**
    * Each agent's free resources now, as offers nobody may accept (for what-if questions), when
    * the driver knows them without waiting for an offer; empty otherwise (Mesos tells resources
-   * only through offers). Call on the scheduler's thread.
+   * only through offers). Call on the driver's context.
    */
   default Map<String, Offer> capacity() {
     return Map.of();
@@ -66,7 +68,7 @@ public interface ClusterDriver {
     }
   }
 
-  /** What a driver tells the scheduler. Called on the scheduler's thread (drivers hop there). */
+  /** What a driver tells its owner. Called on the driver's context (drivers hop there). */
   interface Listener {
     void offers(Collection<Offer> offers);
 

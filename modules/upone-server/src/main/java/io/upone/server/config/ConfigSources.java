@@ -1,7 +1,6 @@
 package io.upone.server.config;
 
 import io.upone.placement.PlacementConfig;
-import io.upone.server.scheduler.SchedulerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package io.upone.server.config;
 
-import io.upone.server.scheduler.SchedulerConfig;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,0 +1,44 @@
+package io.upone.server.lifecycle;
+
+import io.upone.core.proto.TaskState;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the lifecycle has set in motion that the log does not show yet, and what it remembers
+ * between decisions. Owned by the lifecycle verticle's thread; the {@link Reconciler} only reads
+ * it, and the verticle changes it as it carries the decisions out. Forgotten on losing leadership:
+ * a new leader starts from the log alone.
+ */
+public final class InFlight {
+  /** Tasks being killed, and when the kill was last sent. */
+  final Map<String, Long> killing = new HashMap<>();
+  /** Apps whose tasks failed: their launches wait. */
+  final Map<String, Backoff> backoff = new HashMap<>();
+  /** Status changes being written, per task: a resent report of the same change is not written twice. */
+  final Map<String, TaskState> reporting = new HashMap<>();
+  /** Since when each app has had unmet demand: after a while its spread is relaxed. */
+  Map<String, Long> pendingSince = new HashMap<>();
+  /** Job runs whose JobRunFinished is being written. */
+  final Set<String> finishing = new HashSet<>();
+  /** Apps with an UNREACHABLE task: recomputed by every full pass, added to as reports arrive. */
+  Set<String> appsWithUnreachable = new HashSet<>();
+
+  public boolean killing(String taskId) {
+    return !killing.isEmpty() && killing.containsKey(taskId);
+  }
+
+  public Backoff backoff(String appId) {
+    return backoff.get(appId);
+  }
+
+  public Backoff backoffOf(String appId) {
+    return backoff.computeIfAbsent(appId, k -> new Backoff());
+  }
+
+  public void killSent(String taskId, long nowMs) {
+    killing.put(taskId, nowMs);
+  }
+}

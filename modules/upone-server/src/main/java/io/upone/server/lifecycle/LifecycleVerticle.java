@@ -1,0 +1,253 @@
+package io.upone.server.lifecycle;
+
+import io.upone.core.Problem;
+import io.upone.core.driver.TaskReport;
+import io.upone.core.proto.Event;
+import io.upone.core.proto.JobRunFinished;
+import io.upone.core.proto.Proposal;
+import io.upone.core.proto.TaskState;
+import io.upone.core.proto.TaskStatusChanged;
+import io.upone.core.state.State;
+import io.upone.core.state.Task;
+import io.upone.eventlog.EventLog;
+import io.upone.server.bus.Addresses;
+import io.upone.server.bus.Committed;
+import io.upone.server.bus.CommittedFeed;
+import io.upone.server.bus.LeaderOnly;
+import io.upone.server.bus.LocalCodec;
+import io.upone.server.config.SchedulerConfig;
+import io.upone.server.driver.DriverClient;
+import io.upone.server.driver.DriverEvent;
+import io.upone.server.offers.Wanted;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps actual = desired, on the leader only, by carrying out the {@link Reconciler}'s decisions:
+ * kills go to the driver, what is wanted goes to the offers verticle, task reports and lost agents
+ * are written to the log. It decides on every tick and whenever a committed event changes what is
+ * wanted (an app changed, a task ended, a job run fired), read from the committed-event feed.
+ */
+public final class LifecycleVerticle extends AbstractVerticle {
+  private static final Logger LOG = LoggerFactory.getLogger(LifecycleVerticle.class);
+  static final String CODEC = "upone.lifecycle";
+
+  private final EventLog log;
+  private final SchedulerConfig config;
+  private final Clock clock;
+  private final Reconciler reconciler;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private DriverClient driver;
+  private DeliveryOptions opts;
+  private LeaderOnly leadership;
+  private InFlight inFlight = new InFlight();
+  private long timer = -1;
+  /** A pass is queued: its scope (FULL wins) and whether it is urgent. */
+  private Reconciler.Scope queued;
+  private boolean queuedUrgent;
+
+  public LifecycleVerticle(EventLog log, SchedulerConfig config, Clock clock) {
+    this.log = log;
+    this.config = config;
+    this.clock = clock;
+    this.reconciler = new Reconciler(config);
+  }
+
+  @Override
+  public void start() {
+    driver = new DriverClient(vertx);
+    opts = LocalCodec.options(vertx, CODEC);
+    consumers.add(CommittedFeed.onCommitted(vertx, this::committed));
+    consumers.add(vertx.eventBus().<DriverEvent>localConsumer(Addresses.DRIVER_REPORTS, m -> {
+      if (!leadership.leading()) return;
+      if (m.body() instanceof DriverEvent.Report r) report(r.report());
+      else if (m.body() instanceof DriverEvent.AgentLost a) agentLost(a.agentId(), a.reason());
+    }));
+    consumers.add(vertx.eventBus().<String>localConsumer(Addresses.LIFECYCLE_KILL, this::killRequested));
+    leadership = new LeaderOnly(vertx, log, this::lead, this::follow);
+    leadership.start();
+  }
+
+  @Override
+  public void stop() {
+    consumers.forEach(MessageConsumer::unregister);
+    leadership.stop();
+  }
+
+  private void lead() {
+    inFlight = new InFlight();
+    timer = vertx.setPeriodic(config.tickMs(), id -> pass(Reconciler.Scope.FULL, false));
+    pass(Reconciler.Scope.FULL, true);
+  }
+
+  private void follow() {
+    vertx.cancelTimer(timer);
+    inFlight = new InFlight();
+    queued = null;
+  }
+
+  /** Committed events that change what is wanted queue a pass: app and job changes a full one. */
+  private void committed(Committed c) {
+    if (!leadership.leading()) return;
+    Reconciler.Scope scope = null;
+    boolean urgent = false;
+    for (Event e : c.events()) {
+      switch (e.getPayloadCase()) {
+        case APP_CREATED, APP_UPDATED, APP_SCALED, APP_DELETED -> {
+          scope = Reconciler.Scope.FULL;
+          urgent = true;
+        }
+        case JOB_UPDATED, JOB_DELETED -> scope = Reconciler.Scope.FULL;
+        case JOB_RUN_FIRED -> {
+          if (scope == null) scope = Reconciler.Scope.DEMANDS;
+          urgent = true;
+        }
+        case TASK_STATUS_CHANGED -> {
+          TaskState st = e.getTaskStatusChanged().getState();
+          if (scope == null && (Task.isTerminal(st) || st == TaskState.TASK_UNREACHABLE)) scope = Reconciler.Scope.DEMANDS;
+        }
+        default -> { }
+      }
+    }
+    if (scope != null) queue(scope, urgent);
+  }
+
+  /** Coalesces the changes of one burst of commits into one pass. */
+  private void queue(Reconciler.Scope scope, boolean urgent) {
+    boolean wasQueued = queued != null;
+    queued = queued == Reconciler.Scope.FULL ? queued : scope;
+    queuedUrgent |= urgent;
+    if (wasQueued) return;
+    context.runOnContext(v -> {
+      Reconciler.Scope s = queued;
+      boolean u = queuedUrgent;
+      queued = null;
+      queuedUrgent = false;
+      if (s != null && leadership.leading()) pass(s, u);
+    });
+  }
+
+  private void pass(Reconciler.Scope scope, boolean urgent) {
+    long now = clock.millis();
+    Decisions d = reconciler.reconcile(log.state(), inFlight, now, scope);
+    d.forgetKills().forEach(inFlight.killing::remove);
+    for (Decisions.Kill k : d.kills()) kill(k.task(), k.reason(), k.gracePeriodSeconds(), now);
+    for (String app : d.backoffResets()) inFlight.backoffOf(app).reset();
+    inFlight.pendingSince = d.pendingSince();
+    if (d.appsWithUnreachable() != null) inFlight.appsWithUnreachable = d.appsWithUnreachable();
+    if (!d.expunge().isEmpty()) expunge(d.expunge(), now);
+    for (Decisions.RunEnd end : d.runEnds()) finishRun(end, now);
+    vertx.eventBus().send(Addresses.OFFERS_WANTED, new Wanted(d.atIndex(), d.missing(), d.demands(), d.runs(), urgent), opts);
+  }
+
+  private void kill(Task t, String why, int grace, long now) {
+    inFlight.killSent(t.id(), now);
+    LOG.info("killing {} ({})", t.id(), why);
+    driver.kill(t.agentId(), t.id(), grace);
+  }
+
+  /**
+   * Tasks unreachable for too long (their replacements run already) are written LOST and killed:
+   * if their agent comes back, it stops them instead of leaving them beside their replacements.
+   */
+  private void expunge(List<Task> tasks, long now) {
+    for (Task t : tasks) inFlight.reporting.put(t.id(), TaskState.TASK_LOST);
+    LOG.warn("{} tasks unreachable too long: LOST, and killed should they return", tasks.size());
+    append(lost(tasks, "unreachable_expunged", "unreachable for more than " + config.unreachableExpungeMs() / 1000 + " s",
+        now)).onComplete(ar -> {
+          for (Task t : tasks) inFlight.reporting.remove(t.id());
+          if (ar.succeeded()) for (Task t : tasks) driver.kill(t.agentId(), t.id(), 0);
+        });
+  }
+
+  private void finishRun(Decisions.RunEnd end, long now) {
+    inFlight.finishing.add(end.runId());
+    LOG.info("job {} run {} ends {}: {}", end.jobId(), end.runId(), end.finish().state(), end.finish().message());
+    InFlight mine = inFlight;
+    append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(now)
+        .setJobRunFinished(JobRunFinished.newBuilder().setJobId(end.jobId()).setRunId(end.runId())
+            .setState(end.finish().state()).setExitCode(end.finish().exitCode()).setMessage(end.finish().message())))
+        .build()).onComplete(ar -> mine.finishing.remove(end.runId()));
+  }
+
+  /** One proposal writing every task of {@code tasks} LOST. */
+  private static Proposal lost(List<Task> tasks, String reason, String message, long now) {
+    Proposal.Builder p = Proposal.newBuilder();
+    for (Task t : tasks) {
+      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(TaskStatusChanged.newBuilder()
+          .setTaskId(t.id()).setState(TaskState.TASK_LOST).setReason(reason).setMessage(message)));
+    }
+    return p.build();
+  }
+
+  private Future<List<Event>> append(Proposal p) {
+    return Future.fromCompletionStage(log.append(p), context);
+  }
+
+  // ---- reports -----------------------------------------------------------------------------------
+
+  private void report(TaskReport r) {
+    State s = log.state();
+    Reconciler.ReportAction action = reconciler.report(s, inFlight, r);
+    if (action instanceof Reconciler.ReportAction.Acknowledge) {
+      driver.acknowledge(r);
+    } else if (action instanceof Reconciler.ReportAction.KillOrphan) {
+      LOG.warn("orphan task {} on agent {}: unknown to the log, killing it", r.taskId(), r.agentId());
+      inFlight.killSent(r.taskId(), clock.millis());
+      driver.kill(r.agentId(), r.taskId(), Reconciler.DEFAULT_GRACE_SECONDS);
+      // nothing to commit for a task the log does not hold; its later updates (KILLED) wait behind this one
+      driver.acknowledge(r);
+    } else if (action instanceof Reconciler.ReportAction.Write w) {
+      write(r, w.change(), s.task(r.taskId()).map(Task::appId).orElse(""));
+    }
+  }
+
+  private void write(TaskReport r, TaskStatusChanged change, String appId) {
+    inFlight.reporting.put(r.taskId(), r.state());
+    if (r.state() == TaskState.TASK_UNREACHABLE) inFlight.appsWithUnreachable.add(appId);
+    long now = clock.millis();
+    InFlight mine = inFlight;
+    append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(change)).build())
+        .onComplete(ar -> {
+          mine.reporting.remove(r.taskId());
+          if (ar.failed() || mine != inFlight) return; // the next report (or the next leader) writes it
+          driver.acknowledge(r);
+          if (Task.isTerminal(r.state())) {
+            boolean wasKilled = inFlight.killing.remove(r.taskId()) != null;
+            if (Reconciler.failureCounts(r, wasKilled)) {
+              log.state().app(appId).ifPresent(app -> inFlight.backoffOf(appId).failed(app, now));
+            }
+          }
+        });
+  }
+
+  private void agentLost(String agentId, String reason) {
+    List<Task> onAgent = Reconciler.onAgent(log.state(), agentId);
+    if (onAgent.isEmpty()) return;
+    LOG.warn("agent {} lost ({}): {} tasks LOST, to be replaced", agentId, reason, onAgent.size());
+    append(lost(onAgent, "agent_lost", reason, clock.millis()));
+  }
+
+  /** Kills one task on request (API); it is replaced unless the app was scaled down first. */
+  private void killRequested(Message<String> m) {
+    Task t = log.state().task(m.body()).orElse(null);
+    if (t == null) {
+      m.reply(Problem.notFound("task_not_found", "task " + m.body() + " does not exist"), opts);
+    } else if (!leadership.leading()) {
+      m.reply(new Problem(Problem.Kind.UNAVAILABLE, "not_leader", "this node is not the leader; retry", List.of()), opts);
+    } else {
+      int grace = log.state().app(t.appId()).map(a -> a.getTaskKillGracePeriodSeconds()).filter(g -> g > 0)
+          .orElse(Reconciler.DEFAULT_GRACE_SECONDS);
+      kill(t, "requested", grace, clock.millis());
+      m.reply(Boolean.TRUE, opts);
+    }
+  }
+}

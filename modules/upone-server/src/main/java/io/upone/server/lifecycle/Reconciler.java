@@ -1,0 +1,259 @@
+package io.upone.server.lifecycle;
+
+import io.upone.core.driver.TaskReport;
+import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.JobRecord;
+import io.upone.core.proto.JobRun;
+import io.upone.core.proto.TaskState;
+import io.upone.core.proto.TaskStatusChanged;
+import io.upone.core.state.State;
+import io.upone.core.state.Task;
+import io.upone.cron.RunProgress;
+import io.upone.placement.Demand;
+import io.upone.server.config.SchedulerConfig;
+import io.upone.server.cron.JobRuns;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Desired against actual, as a pure function: the log's state, what is in flight and the time
+ * in; decisions out (place these, kill those, give these up, end those runs). No I/O, no clock,
+ * no Vert.x: {@link LifecycleVerticle} carries the decisions out, and tests pick the instant.
+ */
+public final class Reconciler {
+  /** A kill that went unanswered this long is sent again. */
+  static final long RESEND_KILL_MS = 30_000;
+  /** Unmet demand this old relaxes the app's spread: it takes any agent that fits. */
+  static final long RELAX_SPREAD_AFTER_MS = 3000;
+  /** A task that ran this long (or longer than the delay) ends its app's backoff. */
+  static final long BACKOFF_RESET_RUNNING_MS = 5000;
+  static final int DEFAULT_GRACE_SECONDS = 3;
+
+  /** How much to look at: everything, or only what is to be placed (cheap, on every change). */
+  public enum Scope { FULL, DEMANDS }
+
+  private final SchedulerConfig config;
+
+  public Reconciler(SchedulerConfig config) {
+    this.config = config;
+  }
+
+  public Decisions reconcile(State s, InFlight f, long now, Scope scope) {
+    long atIndex = s.lastEventIndex(); // read first: what follows reflects at least this much
+    Pass p = new Pass(s, f, now);
+    Set<String> unreachable = null;
+    Set<String> forget = Set.of();
+    List<Task> expunge = List.of();
+    if (scope == Scope.FULL) {
+      p.appsNeedingCare();
+      unreachable = new HashSet<>();
+      expunge = new ArrayList<>();
+      forget = p.tasks(unreachable, expunge);
+    }
+    List<JobRuns.PendingRun> runs = p.jobRuns();
+    Set<String> appsWithUnreachable = unreachable == null ? f.appsWithUnreachable : unreachable;
+    Map<String, Integer> missing = new LinkedHashMap<>();
+    List<Demand> demands = new ArrayList<>();
+    Map<String, Long> pendingSince = new HashMap<>();
+    Set<String> killingApps = p.killingApps();
+    s.apps().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(app -> {
+      int n = app.getInstances() - p.liveCount(app.getId(), killingApps, appsWithUnreachable);
+      if (n <= 0) return;
+      missing.put(app.getId(), n);
+      Long since = f.pendingSince.get(app.getId());
+      Backoff b = f.backoff.get(app.getId());
+      if (b == null || b.delayMs(now) == 0) {
+        if (since == null) since = now;
+        demands.add(new Demand(app, n, now - since > RELAX_SPREAD_AFTER_MS));
+      }
+      if (since != null) pendingSince.put(app.getId(), since);
+    });
+    return new Decisions(atIndex, missing, demands, runs, p.kills, expunge, p.runEnds, p.backoffResets, forget,
+        pendingSince, unreachable);
+  }
+
+  /**
+   * Tasks that count toward an app's instances: alive, not being killed, not a job run's, and
+   * reachable (a task on a partitioned agent is replaced at once; if it comes back, the surplus
+   * is scaled down).
+   */
+  static boolean counts(Task t, Set<String> killing) {
+    return t.runId().isEmpty() && t.state() != TaskState.TASK_UNREACHABLE && !killing.contains(t.id());
+  }
+
+  /** One pass's working memory: kills decided in this pass count as killing for the rest of it. */
+  private final class Pass {
+    final State s;
+    final InFlight f;
+    final long now;
+    final Set<String> killing;
+    final List<Decisions.Kill> kills = new ArrayList<>();
+    final List<Decisions.RunEnd> runEnds = new ArrayList<>();
+    final Set<String> backoffResets = new HashSet<>();
+
+    Pass(State s, InFlight f, long now) {
+      this.s = s;
+      this.f = f;
+      this.now = now;
+      this.killing = new HashSet<>(f.killing.keySet());
+    }
+
+    void kill(Task t, String why) {
+      killing.add(t.id());
+      AppSpec app = s.app(t.appId()).orElse(null);
+      int grace = app == null || app.getTaskKillGracePeriodSeconds() == 0 ? DEFAULT_GRACE_SECONDS
+          : app.getTaskKillGracePeriodSeconds();
+      kills.add(new Decisions.Kill(t, why, grace));
+    }
+
+    Set<String> killingApps() {
+      if (killing.isEmpty()) return Set.of();
+      Set<String> out = new HashSet<>();
+      for (String id : killing) s.task(id).ifPresent(t -> out.add(t.appId()));
+      return out;
+    }
+
+    /** Live tasks of an app without building a list, and without walking them when none can be excluded. */
+    int liveCount(String appId, Set<String> killingApps, Set<String> withUnreachable) {
+      if (!killingApps.contains(appId) && !withUnreachable.contains(appId)) return s.tasksOf(appId).size();
+      int n = 0;
+      for (Task t : s.tasksOf(appId)) if (counts(t, killing)) n++;
+      return n;
+    }
+
+    /** Scale-down victims and backoff resets: only apps with too many tasks or failures behind them. */
+    void appsNeedingCare() {
+      Set<String> killingApps = killingApps();
+      for (AppSpec app : s.apps()) {
+        Backoff b = f.backoff.get(app.getId());
+        boolean failing = b != null && b.failures() > 0;
+        int excess = liveCount(app.getId(), killingApps, f.appsWithUnreachable) - app.getInstances();
+        if (!failing && excess <= 0) continue; // the common case: no list to build
+        List<Task> live = new ArrayList<>();
+        for (Task t : s.tasksOf(app.getId())) if (counts(t, killing)) live.add(t);
+        if (failing && live.stream().anyMatch(t -> t.state() == TaskState.TASK_RUNNING
+            && now - t.runningAtMs() > Math.max(BACKOFF_RESET_RUNNING_MS, b.delayMs(now)))) {
+          backoffResets.add(app.getId());
+        }
+        if (excess > 0) scaleDown(app, live, excess);
+      }
+    }
+
+    /** Victims: not yet running first, then unhealthy, then the newest; within the kill budget. */
+    void scaleDown(AppSpec app, List<Task> live, int excess) {
+      long killingNow = s.tasksOf(app.getId()).stream().filter(t -> f.killing(t.id())).count();
+      int budget = (int) Math.max(1, Math.ceil(config.killBudget() * Math.max(app.getInstances(), live.size())));
+      int allowed = (int) Math.min(excess, budget - killingNow);
+      live.stream().sorted(Comparator
+              .comparing((Task t) -> t.state() == TaskState.TASK_RUNNING)
+              .thenComparing(t -> !Boolean.FALSE.equals(t.healthy()))
+              .thenComparing(Comparator.comparingLong(Task::launchedAtMs).reversed()))
+          .limit(Math.max(0, allowed))
+          .forEach(t -> kill(t, "scale down"));
+    }
+
+    /**
+     * Every task once: tasks of deleted apps and ended job runs, kills to resend, unreachable
+     * tasks to give up. Returns the kills in flight whose tasks are gone.
+     */
+    Set<String> tasks(Set<String> unreachable, List<Task> expunge) {
+      Set<String> activeRuns = new HashSet<>();
+      for (JobRecord r : s.jobsWithActiveRuns()) for (JobRun run : r.getActiveList()) activeRuns.add(run.getRunId());
+      for (Task t : s.tasks()) {
+        if (t.state() == TaskState.TASK_UNREACHABLE) {
+          unreachable.add(t.appId());
+          if (now - t.updatedAtMs() > config.unreachableExpungeMs() && !f.reporting.containsKey(t.id())) expunge.add(t);
+        }
+        boolean wasKilling = killing.contains(t.id());
+        if (t.runId().isEmpty()) {
+          if (s.app(t.appId()).isEmpty() && !wasKilling) kill(t, "app deleted");
+        } else if (!activeRuns.contains(t.runId()) && !wasKilling) {
+          kill(t, s.job(t.appId()).isEmpty() ? "job deleted" : "its run has ended");
+        }
+        Long sent = f.killing.get(t.id());
+        if (sent != null && now - sent > RESEND_KILL_MS) kill(t, "kill resent");
+      }
+      f.reporting.forEach((id, st) -> {
+        if (st == TaskState.TASK_UNREACHABLE) s.task(id).ifPresent(t -> unreachable.add(t.appId()));
+      });
+      Set<String> gone = new HashSet<>();
+      for (String id : f.killing.keySet()) if (s.task(id).isEmpty()) gone.add(id);
+      return gone;
+    }
+
+    /** Steps every active job run: runs waiting for a task, tasks to kill, runs to end. */
+    List<JobRuns.PendingRun> jobRuns() {
+      List<JobRuns.PendingRun> waiting = new ArrayList<>();
+      List<JobRecord> jobs = new ArrayList<>(s.jobsWithActiveRuns());
+      jobs.sort(Comparator.comparing(r -> r.getSpec().getId()));
+      for (JobRecord r : jobs) {
+        List<JobRun> active = r.getActiveList();
+        for (int i = 0; i < active.size(); i++) {
+          JobRun run = active.get(i);
+          if (f.finishing.contains(run.getRunId())) continue;
+          Task task = run.getTaskId().isEmpty() ? null : s.task(run.getTaskId()).orElse(null);
+          RunProgress.Step step = RunProgress.next(r.getSpec(), run, task != null, task == null ? 0 : task.launchedAtMs(),
+              i < active.size() - 1, now);
+          if (step instanceof RunProgress.Launch) {
+            waiting.add(new JobRuns.PendingRun(r.getSpec(), run));
+          } else if (step instanceof RunProgress.Kill k) {
+            if (!killing.contains(task.id())) kill(task, k.reason());
+          } else if (step instanceof RunProgress.Finish fin) {
+            runEnds.add(new Decisions.RunEnd(r.getSpec().getId(), run.getRunId(), fin));
+          }
+        }
+      }
+      return waiting;
+    }
+  }
+
+  // ---- reports ---------------------------------------------------------------------------------
+
+  /** What to do with one task report from the driver. */
+  public sealed interface ReportAction {
+    /** Nothing to write: already committed, or a terminal report of a task the log does not hold. */
+    record Acknowledge() implements ReportAction {}
+
+    /** A live task the log does not know (an orphan): kill it, and acknowledge. */
+    record KillOrphan() implements ReportAction {}
+
+    /** The same change is being written now: wait for that. */
+    record Wait() implements ReportAction {}
+
+    /** Write the change; acknowledge once it is committed. */
+    record Write(TaskStatusChanged change) implements ReportAction {}
+  }
+
+  public ReportAction report(State s, InFlight f, TaskReport r) {
+    Task t = s.task(r.taskId()).orElse(null);
+    if (t == null) {
+      return !Task.isTerminal(r.state()) && !f.killing(r.taskId()) ? new ReportAction.KillOrphan() : new ReportAction.Acknowledge();
+    }
+    if (t.state() == r.state() && (r.healthy() == null || r.healthy().equals(t.healthy()))) {
+      return new ReportAction.Acknowledge(); // a resent update, or a reconciliation answer
+    }
+    if (f.reporting.get(r.taskId()) == r.state()) return new ReportAction.Wait();
+    TaskStatusChanged.Builder c = TaskStatusChanged.newBuilder().setTaskId(r.taskId()).setState(r.state())
+        .setMessage(r.message()).setReason(r.reason()).setExitCode(r.exitCode());
+    if (r.healthy() != null) c.setHasHealth(true).setHealthy(r.healthy());
+    return new ReportAction.Write(c.build());
+  }
+
+  /** A task ended by itself (not killed by us) with a failure: its app backs off. */
+  public static boolean failureCounts(TaskReport r, boolean wasKilled) {
+    return !wasKilled && (r.state() == TaskState.TASK_FAILED || r.state() == TaskState.TASK_ERROR);
+  }
+
+  /** The tasks of a lost agent: to be written LOST (and replaced). */
+  public static List<Task> onAgent(State s, String agentId) {
+    List<Task> out = new ArrayList<>();
+    for (Task t : s.tasks()) if (t.agentId().equals(agentId)) out.add(t);
+    return out;
+  }
+}

@@ -1,0 +1,218 @@
+package io.upone.server.offers;
+
+import io.upone.core.Problem;
+import io.upone.core.driver.Offer;
+import io.upone.core.driver.TaskLaunch;
+import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.Event;
+import io.upone.core.proto.Proposal;
+import io.upone.core.proto.TaskLaunched;
+import io.upone.core.state.State;
+import io.upone.eventlog.EventLog;
+import io.upone.placement.Assignment;
+import io.upone.placement.Demand;
+import io.upone.placement.Placed;
+import io.upone.placement.Placement;
+import io.upone.placement.PlacementResult;
+import io.upone.server.bus.Addresses;
+import io.upone.server.bus.LeaderOnly;
+import io.upone.server.bus.LocalCodec;
+import io.upone.server.config.SchedulerConfig;
+import io.upone.server.cron.JobRuns;
+import io.upone.server.driver.DriverClient;
+import io.upone.server.driver.DriverEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Offers meet what the lifecycle wants, on the leader: each batch of offers goes through the
+ * placement pipeline once, the launches are written to the log ({@code TaskLaunched}) and only
+ * then sent to the driver; offers nobody needs are declined. Also answers "why pending" and
+ * "what if" from its last placement reports.
+ */
+public final class OfferVerticle extends AbstractVerticle {
+  static final String CODEC = "upone.offers";
+  /** An idle decline keeps an agent away this long; new demand revives offers at once anyway. */
+  private static final double IDLE_REFUSE_SECONDS = 30;
+
+  private final EventLog log;
+  private final SchedulerConfig config;
+  private final Clock clock;
+  private final OfferCycle cycle;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final Launching launching = new Launching();
+  private DriverClient driver;
+  private DeliveryOptions opts;
+  private LeaderOnly leadership;
+  private Wanted wanted = Wanted.NOTHING;
+  private boolean revived;
+  /** An offer was declined for lack of demand (with a long filter): new demand must revive. */
+  private boolean declinedIdle;
+
+  public OfferVerticle(EventLog log, SchedulerConfig config, Clock clock) {
+    this.log = log;
+    this.config = config;
+    this.clock = clock;
+    this.cycle = new OfferCycle(new Placement(config.placement()));
+  }
+
+  @Override
+  public void start() {
+    driver = new DriverClient(vertx);
+    opts = LocalCodec.options(vertx, CODEC);
+    consumers.add(vertx.eventBus().<Wanted>localConsumer(Addresses.OFFERS_WANTED, m -> wanted(m.body())));
+    consumers.add(vertx.eventBus().<DriverEvent>localConsumer(Addresses.DRIVER_OFFERS, m -> {
+      // a launch on a rescinded Mesos offer is reported TASK_DROPPED and replaced like any task
+      if (m.body() instanceof DriverEvent.Offers o) offers(o);
+      else if (m.body() instanceof DriverEvent.Started) driverStarted();
+    }));
+    consumers.add(vertx.eventBus().<OffersClient.Query>localConsumer(Addresses.OFFERS_QUERIES, this::query));
+    leadership = new LeaderOnly(vertx, log, () -> { }, this::follow);
+    leadership.start();
+  }
+
+  @Override
+  public void stop() {
+    consumers.forEach(MessageConsumer::unregister);
+    leadership.stop();
+  }
+
+  private void follow() {
+    wanted = Wanted.NOTHING;
+    launching.clear();
+    cycle.clear();
+    revived = false;
+    declinedIdle = false;
+  }
+
+  /** A driver starts suppressed: if anything is wanted, revive it. */
+  private void driverStarted() {
+    revived = false;
+    if (leadership.leading()) wanted(wanted);
+  }
+
+  /** The lifecycle's latest word; revives or suppresses offers as demand appears and goes. */
+  private void wanted(Wanted w) {
+    if (!leadership.leading()) return;
+    wanted = w;
+    launching.seen(w.atIndex());
+    boolean demand = !demands().isEmpty();
+    if (demand && (!revived || declinedIdle || w.urgent())) {
+      driver.revive();
+      declinedIdle = false;
+    }
+    if (!demand && revived) driver.suppress();
+    revived = demand;
+  }
+
+  /** What is wanted, less what this verticle launched since: app instances, then job runs per job. */
+  private List<Demand> demands() {
+    List<Demand> out = new ArrayList<>();
+    for (Demand d : wanted.apps()) {
+      int n = d.count() - launching.ofApp(d.app().getId());
+      if (n > 0) out.add(n == d.count() ? d : new Demand(d.app(), n, d.relaxSpread()));
+    }
+    // relaxed spread: a run goes wherever it fits, however many runs of the job are around
+    pendingRuns().forEach((jobId, runs) -> out.add(new Demand(JobRuns.asApp(runs.peekFirst().job(), runs.size()),
+        runs.size(), true)));
+    return out;
+  }
+
+  private Map<String, Deque<JobRuns.PendingRun>> pendingRuns() {
+    Map<String, Deque<JobRuns.PendingRun>> out = new LinkedHashMap<>();
+    for (JobRuns.PendingRun r : wanted.runs()) {
+      if (!launching.hasRun(r.runId())) out.computeIfAbsent(r.job().getId(), k -> new ArrayDeque<>()).add(r);
+    }
+    return out;
+  }
+
+  private void offers(DriverEvent.Offers batch) {
+    if (!leadership.leading()) return;
+    List<Demand> demands = demands();
+    if (demands.isEmpty()) {
+      for (Offer offer : batch.offers()) driver.decline(offer.offerId(), IDLE_REFUSE_SECONDS);
+      declinedIdle = true;
+      return;
+    }
+    long now = clock.millis();
+    Map<String, AppSpec> apps = new HashMap<>();
+    for (Demand d : demands) apps.put(d.app().getId(), d.app());
+    Map<String, Deque<JobRuns.PendingRun>> runs = pendingRuns();
+    PlacementResult placed = cycle.place(log.state(), demands, batch.offers(), batch.agents(), now);
+    Map<String, List<Assignment>> byOffer = new LinkedHashMap<>();
+    for (Assignment a : placed.assignments()) byOffer.computeIfAbsent(a.offerId(), k -> new ArrayList<>()).add(a);
+    for (Offer offer : batch.offers()) {
+      List<Assignment> here = byOffer.get(offer.offerId());
+      if (here == null) driver.decline(offer.offerId(), config.refuseSeconds());
+      else launch(offer, here, apps, runs, now);
+    }
+  }
+
+  private void launch(Offer offer, List<Assignment> placed, Map<String, AppSpec> apps,
+                      Map<String, Deque<JobRuns.PendingRun>> runs, long now) {
+    Proposal.Builder p = Proposal.newBuilder();
+    List<TaskLaunch> launches = new ArrayList<>();
+    for (Assignment pl : placed) {
+      AppSpec app = apps.get(pl.appId());
+      Deque<JobRuns.PendingRun> jobRuns = runs.get(app.getId());
+      JobRuns.PendingRun run = jobRuns == null ? null : jobRuns.pollFirst();
+      if (jobRuns != null && run == null) continue;
+      String taskId = TaskIds.next(app.getId());
+      TaskLaunched.Builder launched = TaskLaunched.newBuilder()
+          .setTaskId(taskId).setAppId(app.getId()).setAppVersion(app.getVersion()).setAgentId(offer.agentId())
+          .setHostname(offer.hostname()).addAllHostPorts(pl.hostPorts());
+      if (run != null) launched.setRunId(run.runId());
+      launching.add(taskId, app.getId(), run == null ? "" : run.runId());
+      cycle.launching(taskId, new Placed(taskId, app.getId(), offer.agentId(), app.getLabelsMap()));
+      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(launched));
+      launches.add(new TaskLaunch(taskId, app.getId(), app.getVersion(), offer.agentId(), app.getCmd(),
+          app.getArgsList(), app.getContainer().getImage(), run != null ? JobRuns.env(run) : app.getEnvMap(),
+          app.getCpus(), app.getMem(), app.getDisk(), pl.hostPorts(), app.getTaskKillGracePeriodSeconds()));
+    }
+    // written to the log first: a new leader knows every task that may exist
+    Future.fromCompletionStage(log.append(p.build()), context).onComplete(ar -> {
+      for (TaskLaunch l : launches) cycle.launchWritten(l.taskId());
+      if (ar.succeeded() && leadership.leading()) {
+        List<Event> committed = ar.result();
+        launching.committed(launches.stream().map(TaskLaunch::taskId).toList(), committed.get(committed.size() - 1).getIndex());
+        driver.launch(offer.offerId(), launches);
+      } else {
+        for (TaskLaunch l : launches) launching.remove(l.taskId());
+        driver.decline(offer.offerId(), 1);
+      }
+    });
+  }
+
+  // ---- questions from the API -----------------------------------------------------------------
+
+  private void query(Message<OffersClient.Query> m) {
+    if (!leadership.leading()) {
+      m.reply(new Problem(Problem.Kind.UNAVAILABLE, "not_leader", "this node is not the leader; retry", List.of()), opts);
+      return;
+    }
+    if (m.body() instanceof OffersClient.WhyPending q) {
+      int missing = Math.max(0, wanted.missing().getOrDefault(q.appId(), 0) - launching.ofApp(q.appId()));
+      m.reply(cycle.report(q.appId())
+          .map(r -> new PlacementStatus(missing, r.report(), r.atMs(), cycle.lastOffersAtMs()))
+          .orElseGet(() -> new PlacementStatus(missing, null, 0, cycle.lastOffersAtMs())), opts);
+    } else if (m.body() instanceof OffersClient.WhatIf q) {
+      driver.capacity().compose(capacity -> driver.agents().map(agents -> {
+        State s = log.state();
+        return cycle.whatIf(s, q.app(), capacity, agents);
+      })).onSuccess(r -> m.reply(r, opts)).onFailure(t -> m.reply(Problem.of(t).orElse(
+          new Problem(Problem.Kind.UNAVAILABLE, "driver_unavailable", "the cluster driver did not answer: " + t.getMessage(),
+              List.of())), opts));
+    }
+  }
+}

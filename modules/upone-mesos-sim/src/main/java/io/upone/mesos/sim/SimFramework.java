@@ -17,6 +17,8 @@ final class SimFramework {
   boolean connected;
   boolean suppressed;
   long failoverTimer = -1;
+  /** When it last subscribed (the state endpoint's registered/reregistered time). */
+  long subscribedAtMs;
   final Map<String, SimOffer> offers = new LinkedHashMap<>();
   final Map<String, Filter> filters = new HashMap<>();
   final Map<String, SimTask> tasks = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.upone.mesos.sim;
 
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.mesos.v1.Protos;
@@ -13,23 +14,34 @@ final class Agents {
   private final EventStreams streams;
   private final StatusUpdates updates;
   private final Allocator allocator;
+  private final AgentEndpoints endpoints;
   private int agentSeq;
 
-  Agents(SimCluster cluster, EventStreams streams, StatusUpdates updates, Allocator allocator) {
+  Agents(SimCluster cluster, EventStreams streams, StatusUpdates updates, Allocator allocator, AgentEndpoints endpoints) {
     this.cluster = cluster;
     this.streams = streams;
     this.updates = updates;
     this.allocator = allocator;
+    this.endpoints = endpoints;
   }
 
-  SimAgent add() {
+  /** Adds agents once their endpoints listen (so offers name a port that answers), in order. */
+  Future<List<SimAgent>> add(int count) {
     SimOptions o = cluster.options;
-    int n = agentSeq++;
-    String id = cluster.masterId + "-S" + n;
-    List<Protos.Attribute> attrs = List.of(text("rack", "r" + (n % o.racks())), text("zone", "z" + (n % 3)));
-    SimAgent a = new SimAgent(id, "sim-agent-" + n, attrs, o.cpus(), o.mem(), o.disk(), o.portBegin(), o.portEnd());
-    cluster.agents.put(id, a);
-    return a;
+    List<SimAgent> added = new ArrayList<>();
+    List<Future<Void>> bound = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int n = agentSeq++;
+      List<Protos.Attribute> attrs = List.of(text("rack", "r" + (n % o.racks())), text("zone", "z" + (n % 3)));
+      SimAgent a = new SimAgent(cluster.masterId + "-S" + n, AgentAddress.of(n), attrs, o.cpus(), o.mem(), o.disk(),
+          o.portBegin(), o.portEnd());
+      added.add(a);
+      bound.add(endpoints.serve(a));
+    }
+    return Future.all(bound).map(v -> {
+      for (SimAgent a : added) cluster.agents.put(a.id, a);
+      return added;
+    });
   }
 
   private static Protos.Attribute text(String name, String value) {
@@ -57,12 +69,14 @@ final class Agents {
             : gone ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_UNREACHABLE;
         TaskStatus.Reason reason = gone ? TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR
             : TaskStatus.Reason.REASON_AGENT_REMOVED;
-        t.state = st;
         updates.dropPending(t);
         f.tasks.remove(t.id);
-        if (st == TaskState.TASK_UNREACHABLE) f.unreachable.put(t.id, t);
-        updates.sendFromMaster(f, t.id, t.agentId, st, reason,
-            "agent " + agentId + (gone ? " is gone" : " is unreachable"));
+        if (st == TaskState.TASK_UNREACHABLE) {
+          f.unreachable.put(t.id, t);
+        } else {
+          f.complete(t);
+        }
+        updates.masterTransition(f, t, st, reason, "agent " + agentId + (gone ? " is gone" : " is unreachable"));
       }
       streams.send(f, Event.newBuilder().setType(Event.Type.FAILURE).setFailure(Event.Failure.newBuilder()
           .setAgentId(Protos.AgentID.newBuilder().setValue(agentId))).build());

@@ -11,27 +11,49 @@ import java.util.Map;
 import org.apache.mesos.v1.Protos.TaskState;
 
 /**
- * Everything on the master's port besides the scheduler API: its state, {@code /redirect} as a
- * Mesos master answers it, a health check, and the simulator's operator controls under
- * {@code /sim/} for demos.
+ * Everything on the master's port besides the scheduler API: the master's state in Mesos's shape
+ * ({@code /master/state}, {@code /state}, {@code /master/slaves}, {@code /master/frameworks}),
+ * {@code /redirect} as a Mesos master answers it, a health check, and the simulator's own summary
+ * and operator controls under {@code /sim/}.
  */
 final class OperatorEndpoints {
   private final SimCluster cluster;
   private final SimMaster master;
   private final SchedulerEndpoint scheduler;
+  private final MasterStateJson state;
 
   OperatorEndpoints(SimCluster cluster, SimMaster master, SchedulerEndpoint scheduler) {
     this.cluster = cluster;
     this.master = master;
     this.scheduler = scheduler;
+    this.state = new MasterStateJson(cluster);
+  }
+
+  JsonObject masterState() {
+    return state.state();
   }
 
   void route(HttpServerRequest req) {
     String path = req.path();
     if (path.equals(SchedulerEndpoint.PATH)) {
       scheduler.handle(req);
-    } else if (path.equals("/state") || path.equals("/master/state")) {
-      req.response().putHeader("Content-Type", "application/json").end(simState().encodePrettily());
+    } else if (path.equals("/sim/state") && req.method() == HttpMethod.GET) {
+      json(req, simState().encodePrettily());
+    } else if (MASTER_READS.contains(path)) {
+      if (cluster.leader != null) {
+        // Master::Http::redirect (src/master/http.cpp): a master that does not lead sends readers to the leader
+        req.response().setStatusCode(307).putHeader("Location", "//" + cluster.leader + req.uri()).end();
+        return;
+      }
+      JsonObject s = state.state();
+      JsonObject body = switch (path.replace("/master", "")) {
+        case "/slaves" -> new JsonObject().put("slaves", s.getValue("slaves")).put("recovered_slaves", s.getValue("recovered_slaves"));
+        case "/frameworks" -> new JsonObject().put("frameworks", s.getValue("frameworks"))
+            .put("completed_frameworks", s.getValue("completed_frameworks"))
+            .put("unregistered_frameworks", s.getValue("unregistered_frameworks"));
+        default -> s;
+      };
+      json(req, body.encode());
     } else if (path.equals("/redirect") || path.equals("/master/redirect")) {
       // as a Mesos master: 307 to the leading master (this one, or the one it names)
       String target = cluster.leader != null ? cluster.leader : cluster.options.host() + ":" + cluster.port;
@@ -43,6 +65,13 @@ final class OperatorEndpoints {
     } else {
       req.response().setStatusCode(404).end();
     }
+  }
+
+  private static final java.util.Set<String> MASTER_READS = java.util.Set.of("/state", "/master/state", "/slaves",
+      "/master/slaves", "/frameworks", "/master/frameworks");
+
+  private static void json(HttpServerRequest req, String body) {
+    req.response().putHeader("Content-Type", "application/json").end(body);
   }
 
   /** Operator controls: agents (add), agents/{id}/remove[?gone=true], agents/{id}/restore, tasks/{id}/end?state=, streams/drop. */
@@ -87,7 +116,7 @@ final class OperatorEndpoints {
     long active = cluster.agents.values().stream().filter(a -> a.health == SimAgent.Health.ACTIVE).count();
     return new JsonObject().put("id", cluster.masterId).put("version", MasterInfo.VERSION).put("leader", cluster.leader == null)
         .put("agents", new JsonObject().put("total", cluster.agents.size()).put("active", active))
-        .put("frameworks", fws).put("completed_frameworks", new JsonArray(new ArrayList<>(cluster.removedFrameworks)))
+        .put("frameworks", fws).put("completed_frameworks", new JsonArray(new ArrayList<>(cluster.completedFrameworks.keySet())))
         .put("offers_sent", cluster.offersSent.get()).put("updates_sent", cluster.updatesSent.get())
         .put("updates_resent", cluster.updatesResent.get());
   }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 
 /**
@@ -18,9 +19,15 @@ import org.apache.mesos.v1.scheduler.Protos.Call;
 final class SimCluster {
   final SimOptions options;
   final String masterId = UUID.randomUUID().toString();
+  /** The master's address and hostname, resolved once. */
+  final MasterInfo master;
   final Map<String, SimAgent> agents = new LinkedHashMap<>();
   final Map<String, SimFramework> frameworks = new LinkedHashMap<>();
-  final Set<String> removedFrameworks = new HashSet<>();
+  /** Removed frameworks, the latest {@link #MAX_COMPLETED_FRAMEWORKS}; their ids are refused for good. */
+  final Map<String, SimFramework> completedFrameworks = new LinkedHashMap<>();
+  private final Set<String> removedFrameworks = new HashSet<>();
+  /** Mesos's default {@code --max_completed_frameworks}. */
+  static final int MAX_COMPLETED_FRAMEWORKS = 50;
   /** Every outstanding offer by id, whichever framework holds it. */
   final Map<String, SimOffer> offerIndex = new LinkedHashMap<>();
   private final Map<Call.Type, AtomicLong> calls = new EnumMap<>(Call.Type.class);
@@ -38,6 +45,24 @@ final class SimCluster {
   SimCluster(SimOptions options) {
     this.options = options;
     this.leader = options.leader();
+    this.master = MasterInfo.of(options.host());
+  }
+
+  boolean isRemoved(String frameworkId) {
+    return removedFrameworks.contains(frameworkId);
+  }
+
+  void removed(SimFramework f) {
+    frameworks.remove(f.id);
+    removedFrameworks.add(f.id);
+    completedFrameworks.put(f.id, f);
+    if (completedFrameworks.size() > MAX_COMPLETED_FRAMEWORKS) {
+      completedFrameworks.remove(completedFrameworks.keySet().iterator().next());
+    }
+  }
+
+  Protos.MasterInfo masterInfo() {
+    return master.proto(masterId, port);
   }
 
   String nextFrameworkId() {

@@ -54,19 +54,22 @@ public final class SimMaster extends AbstractVerticle {
     updates = new StatusUpdates(cluster, streams);
     allocator = new Allocator(cluster, streams, context);
     tasks = new TaskRunner(cluster, updates, allocator, vertx);
-    agents = new Agents(cluster, streams, updates, allocator);
+    agents = new Agents(cluster, streams, updates, allocator, new AgentEndpoints(cluster, vertx));
     subscriptions = new Subscriptions(cluster, updates, allocator, vertx);
     SchedulerEndpoint scheduler = new SchedulerEndpoint(cluster, subscriptions, allocator, tasks, updates,
         new Reconciliation(cluster, updates), context);
     operator = new OperatorEndpoints(cluster, this, scheduler);
-    for (int i = 0; i < options.agents(); i++) agents.add();
     server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setIdleTimeout(0));
-    server.requestHandler(operator::route).listen().onSuccess(s -> cluster.port = s.actualPort())
+    agents.add(options.agents())
+        .compose(added -> server.requestHandler(operator::route).listen())
+        .onSuccess(s -> {
+          cluster.port = s.actualPort();
+          vertx.setPeriodic(options.offerIntervalMs(), id -> allocator.allocate());
+          vertx.setPeriodic((long) (options.heartbeatSeconds() * 1000), id -> streams.heartbeat());
+          vertx.setPeriodic(Math.max(20, options.updateRetryMs() / 4), id -> updates.resendUnacknowledged());
+        })
         .<Void>mapEmpty().onComplete(started);
-    vertx.setPeriodic(options.offerIntervalMs(), id -> allocator.allocate());
-    vertx.setPeriodic((long) (options.heartbeatSeconds() * 1000), id -> streams.heartbeat());
-    vertx.setPeriodic(Math.max(20, options.updateRetryMs() / 4), id -> updates.resendUnacknowledged());
   }
 
   public int port() {
@@ -93,7 +96,7 @@ public final class SimMaster extends AbstractVerticle {
 
   /** Adds an agent; it is offered at the next allocation. Completes with its id. */
   public Future<String> addAgent() {
-    return onContext(() -> agents.add().id);
+    return onContext(() -> agents.add(1)).compose(f -> f).map(added -> added.get(0).id);
   }
 
   /**
@@ -152,9 +155,23 @@ public final class SimMaster extends AbstractVerticle {
     });
   }
 
-  /** A snapshot of what the master knows (tests, {@code GET /state}). */
+  /** The simulator's own summary and counters (tests, {@code GET /sim/state}). */
   public Future<JsonObject> state() {
     return onContext(operator::simState);
+  }
+
+  /** What {@code GET /master/state} answers: the master's state in Mesos's shape. */
+  public Future<JsonObject> masterState() {
+    return onContext(operator::masterState);
+  }
+
+  /** Where agent endpoints live, by agent id: {@code http://127.0.0.N:port} (its offers carry the same in {@code url}). */
+  public Future<Map<String, String>> agentUrls() {
+    return onContext(() -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (SimAgent a : cluster.agents.values()) out.put(a.id, "http://" + a.ip + ":" + a.port);
+      return out;
+    });
   }
 
   /** Live tasks per state of one framework (all frameworks when id is null). */
@@ -189,7 +206,7 @@ public final class SimMaster extends AbstractVerticle {
   }
 
   public Future<Boolean> isRemoved(String frameworkId) {
-    return onContext(() -> cluster.removedFrameworks.contains(frameworkId));
+    return onContext(() -> cluster.isRemoved(frameworkId));
   }
 
   public Future<Boolean> isSuppressed(String frameworkId) {

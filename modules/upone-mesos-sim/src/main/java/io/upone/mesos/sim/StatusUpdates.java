@@ -31,8 +31,24 @@ final class StatusUpdates {
   void transition(SimFramework f, SimTask t, TaskState st, TaskStatus.Reason reason, String message) {
     t.state = st;
     if (SimTask.isTerminal(st)) releaseResources(t);
-    t.queue.add(status(t.id, t.agentId, st, reason, TaskStatus.Source.SOURCE_EXECUTOR, message, true));
+    TaskStatus s = status(t.id, t.agentId, st, reason, TaskStatus.Source.SOURCE_EXECUTOR, message, true);
+    t.statuses.add(s);
+    t.queue.add(s);
     deliverNext(f, t);
+  }
+
+  /** The master itself changes a known task's state (its agent is lost...) and tells the framework once. */
+  void masterTransition(SimFramework f, SimTask t, TaskState st, TaskStatus.Reason reason, String message) {
+    TaskStatus s = status(t.id, t.agentId, st, reason, TaskStatus.Source.SOURCE_MASTER, message, false);
+    t.state = st;
+    t.statuses.add(s);
+    streams.send(f, update(s));
+  }
+
+  /** The master changes a task's state without telling anyone (its framework is gone). */
+  void record(SimTask t, TaskState st, String message) {
+    t.state = st;
+    t.statuses.add(status(t.id, t.agentId, st, null, TaskStatus.Source.SOURCE_MASTER, message, false));
   }
 
   /** A status from the master, sent once without a uuid. */
@@ -83,6 +99,7 @@ final class StatusUpdates {
     awaitingAck.remove(t);
     if (t.queue.isEmpty() && t.terminal()) {
       f.tasks.remove(t.id); // the terminal update is acknowledged: the master forgets the task
+      f.complete(t);
       return;
     }
     deliverNext(f, t);

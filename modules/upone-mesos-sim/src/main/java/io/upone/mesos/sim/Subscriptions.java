@@ -39,7 +39,7 @@ final class Subscriptions {
         .putHeader("Content-Type", codec.mediaType())
         .putHeader("Cache-Control", "no-cache");
     String id = info.hasId() ? info.getId().getValue() : "";
-    if (!id.isEmpty() && cluster.removedFrameworks.contains(id)) {
+    if (!id.isEmpty() && cluster.isRemoved(id)) {
       resp.write(RecordIo.frame(codec.encode(error("Framework has been removed"))));
       resp.end();
       return;
@@ -59,6 +59,7 @@ final class Subscriptions {
         old.end();
       }
       f.info = info.toBuilder().setId(Protos.FrameworkID.newBuilder().setValue(id)).build();
+      f.subscribedAtMs = System.currentTimeMillis();
       LOG.info("framework {} resubscribed", id);
     }
     if (f.failoverTimer >= 0) {
@@ -71,14 +72,13 @@ final class Subscriptions {
     f.codec = codec;
     f.connected = true;
     f.suppressed = call.getSubscribe().getSuppressedRolesCount() > 0;
-    f.subscribedAtMs = System.currentTimeMillis();
     resp.putHeader(STREAM_ID, streamId);
     SimFramework fw = f;
     resp.closeHandler(v -> disconnected(fw, streamId));
     EventStreams.write(resp, codec, Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
         .setFrameworkId(Protos.FrameworkID.newBuilder().setValue(id))
         .setHeartbeatIntervalSeconds(cluster.options.heartbeatSeconds())
-        .setMasterInfo(MasterInfo.of(cluster))).build());
+        .setMasterInfo(cluster.masterInfo())).build());
     if (!f.suppressed) allocator.allocateSoon();
     updates.redeliver(f); // updates not yet acknowledged are delivered again on the new stream
   }
@@ -119,13 +119,14 @@ final class Subscriptions {
     allocator.releaseAll(f);
     for (SimTask t : f.tasks.values()) {
       updates.releaseResources(t);
-      t.state = TaskState.TASK_KILLED;
+      if (!t.terminal()) updates.record(t, TaskState.TASK_KILLED, "Framework " + f.id + " removed");
       updates.dropPending(t);
+      f.complete(t);
     }
     f.tasks.clear();
     f.unreachable.clear();
-    cluster.frameworks.remove(f.id);
-    cluster.removedFrameworks.add(f.id);
+    f.removedAtMs = System.currentTimeMillis();
+    cluster.removed(f);
     if (f.failoverTimer >= 0) vertx.cancelTimer(f.failoverTimer);
     if (f.stream != null) {
       HttpServerResponse s = f.stream;

@@ -185,7 +185,8 @@ final class TaskRunner {
       SimTask u = f.unreachable.remove(id);
       if (u != null) {
         // Mesos gives up on an unreachable task the framework kills
-        updates.sendFromMaster(f, id, u.agentId, TaskState.TASK_LOST, TaskStatus.Reason.REASON_AGENT_REMOVED,
+        f.complete(u);
+        updates.masterTransition(f, u, TaskState.TASK_LOST, TaskStatus.Reason.REASON_AGENT_REMOVED,
             "Task was killed while its agent was unreachable");
         return;
       }

@@ -104,14 +104,17 @@ final class Agents {
     }
   }
 
-  /** Sends an inverse offer (maintenance) for an agent to every connected framework. */
+  /** Sends an inverse offer (maintenance) for an agent to every connected framework; it names the agent's url as offers do. */
   void inverseOffer(String agentId) {
+    SimAgent a = cluster.agents.get(agentId);
     for (SimFramework f : cluster.frameworks.values()) {
       streams.send(f, Event.newBuilder().setType(Event.Type.INVERSE_OFFERS).setInverseOffers(Event.InverseOffers.newBuilder()
           .addInverseOffers(Protos.InverseOffer.newBuilder()
               .setId(Protos.OfferID.newBuilder().setValue(cluster.nextInverseOfferId()))
               .setFrameworkId(Protos.FrameworkID.newBuilder().setValue(f.id))
               .setAgentId(Protos.AgentID.newBuilder().setValue(agentId))
+              .setUrl(a == null ? Protos.URL.newBuilder().setScheme("http")
+                  .setAddress(Protos.Address.newBuilder().setPort(AgentAddress.NOMINAL_PORT)).build() : OfferShape.url(a))
               .setUnavailability(Protos.Unavailability.newBuilder().setStart(Protos.TimeInfo.newBuilder()
                   .setNanoseconds(System.currentTimeMillis() * 1_000_000L))))).build());
     }

@@ -21,9 +21,7 @@ final class OfferShape {
     Protos.Offer.Builder b = Protos.Offer.newBuilder().setId(Protos.OfferID.newBuilder().setValue(o.id()))
         .setFrameworkId(Protos.FrameworkID.newBuilder().setValue(f.id))
         .setAgentId(Protos.AgentID.newBuilder().setValue(a.id)).setHostname(a.hostname)
-        .setUrl(Protos.URL.newBuilder().setScheme("http")
-            .setAddress(Protos.Address.newBuilder().setHostname(a.hostname).setIp(a.ip).setPort(a.port))
-            .setPath("/slave(1)"))
+        .setUrl(url(a))
         .addAllAttributes(a.attributes);
     b.addResources(shape(scalar("cpus", o.cpus()), multiRole, refinement, alloc));
     b.addResources(shape(scalar("mem", o.mem()), multiRole, refinement, alloc));
@@ -34,6 +32,13 @@ final class OfferShape {
     }
     if (multiRole) b.setAllocationInfo(alloc);
     return b.build();
+  }
+
+  /** Where the agent's endpoints answer: {@code http://ip:port/slave(1)}. */
+  static Protos.URL url(SimAgent a) {
+    return Protos.URL.newBuilder().setScheme("http")
+        .setAddress(Protos.Address.newBuilder().setHostname(a.hostname).setIp(a.ip).setPort(a.port))
+        .setPath("/slave(1)").build();
   }
 
   private static Protos.Resource shape(Protos.Resource.Builder r, boolean multiRole, boolean refinement,

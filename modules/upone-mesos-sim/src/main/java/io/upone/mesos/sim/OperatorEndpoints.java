@@ -55,8 +55,8 @@ final class OperatorEndpoints {
       };
       json(req, body.encode());
     } else if (path.equals("/redirect") || path.equals("/master/redirect")) {
-      // as a Mesos master: 307 to the leading master (this one, or the one it names)
-      String target = cluster.leader != null ? cluster.leader : cluster.options.host() + ":" + cluster.port;
+      // as a Mesos master: 307 to the leading master (this one, at the address its MasterInfo names, or the one it names)
+      String target = cluster.leader != null ? cluster.leader : cluster.master.ip + ":" + cluster.port;
       req.response().setStatusCode(307).putHeader("Location", "//" + target).end();
     } else if (path.equals("/health")) {
       req.response().setStatusCode(200).end();

@@ -110,8 +110,8 @@ public final class SimMaster extends AbstractVerticle {
   }
 
   /**
-   * An unreachable agent comes back: partition-aware frameworks see its tasks RUNNING again,
-   * others get them killed (Mesos shuts down tasks of non-partition-aware frameworks then).
+   * An unreachable agent comes back: partition-aware frameworks see its tasks RUNNING again
+   * (the tasks of the others were reported LOST when it went away and are gone).
    */
   public Future<Void> restoreAgent(String agentId) {
     return onContext(() -> {

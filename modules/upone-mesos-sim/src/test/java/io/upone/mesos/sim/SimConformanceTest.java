@@ -195,6 +195,18 @@ class SimConformanceTest {
     }
   }
 
+  @Test
+  void inverseOffersNameTheAgentAsOffersDo() throws Exception {
+    RawScheduler c = subscribed();
+    c.next(Event.Type.SUBSCRIBED, 5000);
+    Protos.Offer o = c.next(Event.Type.OFFERS, 5000).getOffers().getOffers(0);
+    join(sim.inverseOffer(o.getAgentId().getValue()));
+    Protos.InverseOffer io = c.next(Event.Type.INVERSE_OFFERS, 5000).getInverseOffers().getInverseOffers(0);
+    assertEquals(o.getAgentId(), io.getAgentId());
+    assertEquals(o.getUrl(), io.getUrl());
+    assertTrue(io.getUnavailability().getStart().getNanoseconds() > 0);
+  }
+
   private static void decline(RawScheduler c, Event.Offers offers) throws Exception {
     Call.Decline.Builder d = Call.Decline.newBuilder().setFilters(Protos.Filters.newBuilder().setRefuseSeconds(3600));
     offers.getOffersList().forEach(o -> d.addOfferIds(o.getId()));

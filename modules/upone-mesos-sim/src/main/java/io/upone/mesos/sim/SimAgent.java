@@ -9,7 +9,12 @@ final class SimAgent {
   enum Health { ACTIVE, UNREACHABLE, GONE }
 
   final String id;
+  /** Its own loopback address (see {@link AgentAddress}); also its hostname. */
+  final String ip;
   final String hostname;
+  /** The port of its HTTP endpoints (nominal 5051 when it serves none). */
+  int port = AgentAddress.NOMINAL_PORT;
+  final long registeredAtMs = System.currentTimeMillis();
   final List<Protos.Attribute> attributes;
   final double cpus;
   final double mem;
@@ -24,16 +29,22 @@ final class SimAgent {
   String offeredAs;
   Health health = Health.ACTIVE;
 
-  SimAgent(String id, String hostname, List<Protos.Attribute> attributes, double cpus, double mem, double disk,
+  SimAgent(String id, String ip, List<Protos.Attribute> attributes, double cpus, double mem, double disk,
            int portBegin, int portEnd) {
     this.id = id;
-    this.hostname = hostname;
+    this.ip = ip;
+    this.hostname = ip;
     this.attributes = List.copyOf(attributes);
     this.cpus = cpus;
     this.mem = mem;
     this.disk = disk;
     this.portBegin = portBegin;
     this.portEnd = portEnd;
+  }
+
+  /** The libprocess pid of the agent process, as Mesos prints it. */
+  String pid() {
+    return "slave(1)@" + ip + ":" + port;
   }
 
   double freeCpus() {
@@ -68,15 +79,24 @@ final class SimAgent {
 
   /** Free ports as Mesos ranges. */
   Protos.Value.Ranges freePorts() {
+    return ports(false);
+  }
+
+  /** Ports tasks hold, as Mesos ranges. */
+  Protos.Value.Ranges usedPorts() {
+    return ports(true);
+  }
+
+  private Protos.Value.Ranges ports(boolean used) {
     Protos.Value.Ranges.Builder r = Protos.Value.Ranges.newBuilder();
     int i = portBegin;
     while (i <= portEnd) {
-      if (usedPorts.get(i - portBegin)) {
+      if (usedPorts.get(i - portBegin) != used) {
         i++;
         continue;
       }
       int start = i;
-      while (i <= portEnd && !usedPorts.get(i - portBegin)) i++;
+      while (i <= portEnd && usedPorts.get(i - portBegin) == used) i++;
       r.addRange(Protos.Value.Range.newBuilder().setBegin(start).setEnd(i - 1));
     }
     return r.build();

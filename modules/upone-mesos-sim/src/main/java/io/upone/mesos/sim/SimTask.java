@@ -2,6 +2,7 @@ package io.upone.mesos.sim;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.mesos.v1.Protos;
 
@@ -22,6 +23,9 @@ final class SimTask {
   /** Statuses waiting to be delivered after the one in flight is acknowledged. */
   final ArrayDeque<Protos.TaskStatus> queue = new ArrayDeque<>();
   Protos.TaskStatus inFlight;
+  final long launchedAtMs = System.currentTimeMillis();
+  /** Every status the task had, oldest first (the state endpoint's {@code statuses}). */
+  final List<Protos.TaskStatus> statuses = new ArrayList<>();
   long resendAtMs;
   long retryMs;
   /** Resources are returned once; an unreachable task's were returned when its agent went away. */

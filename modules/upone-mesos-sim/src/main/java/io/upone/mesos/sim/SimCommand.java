@@ -23,6 +23,9 @@ public final class SimCommand implements Subcommand {
   double heartbeat;
   @Option(names = "--offer-interval-ms", defaultValue = "1000", description = "allocation interval (default 1000)")
   long offerInterval;
+  @Option(names = "--agent-port", defaultValue = "0",
+      description = "port of each agent's endpoints on its own 127.0.0.N address: 0 = ephemeral (default), -1 = none")
+  int agentPort;
 
   @Override
   public Integer call() throws Exception {
@@ -32,7 +35,7 @@ public final class SimCommand implements Subcommand {
       int begin = r.ports().isEmpty() ? 31000 : r.ports().get(0).begin();
       int end = r.ports().isEmpty() ? 32000 : r.ports().get(0).end();
       opts = new SimOptions(agents, r.cpus(), r.mem(), r.disk(), begin, end, 4, heartbeat,
-          offerInterval, 0, 10_000, 5, host, port, null);
+          offerInterval, 0, 10_000, 5, host, port, null, agentPort);
     } catch (IllegalArgumentException e) {
       System.err.println("upone mesos-sim: " + e.getMessage());
       return 2;
@@ -47,7 +50,7 @@ public final class SimCommand implements Subcommand {
       return 1;
     }
     System.out.println("upone mesos-sim: simulated Mesos master on " + sim.url() + " with " + agents + " agents; "
-        + "run: upone server --mesos " + sim.url() + "   (state: curl " + sim.url() + "/state)");
+        + "run: upone server --mesos " + sim.url() + "   (state: curl " + sim.url() + "/master/state; counters: /sim/state)");
     // runs until the JVM is asked to stop; then the master closes with Vert.x
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -77,7 +77,10 @@ public final class Agent extends AbstractVerticle {
         .compose(recovered -> {
           recovered.forEach(t -> {
             tasks.put(t.launch.taskId(), t);
-            if (t.running != null) watch(t);
+            if (t.running != null) {
+              watch(t);
+              monitorHealth(t, env(t));
+            }
           });
           Router r = Router.router(vertx);
           r.route().handler(BodyHandler.create(false).setBodyLimit(4 << 20));
@@ -171,17 +174,7 @@ public final class Agent extends AbstractVerticle {
           + " (no container engine answers)", "executor_unavailable");
       return;
     }
-    Map<String, String> env = new LinkedHashMap<>(l.env());
-    env.put("HOST", config.hostname());
-    env.put("UPONE_TASK_ID", l.taskId());
-    env.put("UPONE_APP_ID", l.appId());
-    env.put("UPONE_AGENT_ID", agentId);
-    env.put("MESOS_SANDBOX", t.sandbox.toString());
-    for (int i = 0; i < l.hostPorts().size(); i++) env.put("PORT" + i, String.valueOf(l.hostPorts().get(i)));
-    if (!l.hostPorts().isEmpty()) {
-      env.put("PORT", String.valueOf(l.hostPorts().get(0)));
-      env.put("PORTS", String.join(",", l.hostPorts().stream().map(String::valueOf).toList()));
-    }
+    Map<String, String> env = env(t);
     vertx.executeBlocking(() -> {
       Executor.RunningTask running = executor.launch(l, t.sandbox, env);
       Files.writeString(t.sandbox.resolve(META), new JsonObject().put("launch", Wire.launch(l)).put("pid", running.pid())
@@ -199,7 +192,38 @@ public final class Agent extends AbstractVerticle {
       t.state = TaskState.TASK_RUNNING;
       sendStatus(t);
       watch(t);
+      monitorHealth(t, env);
     });
+  }
+
+  /** The task's environment: the app's own, plus where it runs (host, ports, ids, sandbox). */
+  private Map<String, String> env(AgentTask t) {
+    TaskLaunch l = t.launch;
+    Map<String, String> env = new LinkedHashMap<>(l.env());
+    env.put("HOST", config.hostname());
+    env.put("UPONE_TASK_ID", l.taskId());
+    env.put("UPONE_APP_ID", l.appId());
+    env.put("UPONE_AGENT_ID", agentId);
+    env.put("MESOS_SANDBOX", t.sandbox.toString());
+    for (int i = 0; i < l.hostPorts().size(); i++) env.put("PORT" + i, String.valueOf(l.hostPorts().get(i)));
+    if (!l.hostPorts().isEmpty()) {
+      env.put("PORT", String.valueOf(l.hostPorts().get(0)));
+      env.put("PORTS", String.join(",", l.hostPorts().stream().map(String::valueOf).toList()));
+    }
+    return env;
+  }
+
+  /** Runs the task's health checks beside it; each change of its health is reported at once. */
+  private void monitorHealth(AgentTask t, Map<String, String> env) {
+    if (t.launch.healthChecks().isEmpty() || t.terminal()) return;
+    t.health = new HealthMonitor(vertx, t.launch.healthChecks(), t.launch.hostPorts(), "127.0.0.1", t.sandbox, env,
+        healthy -> {
+          if (t.terminal()) return;
+          t.healthy = healthy;
+          LOG.info("task {} is {}", t.launch.taskId(), healthy ? "healthy" : "unhealthy");
+          sendStatus(t);
+        });
+    t.health.start();
   }
 
   private void watch(AgentTask t) {
@@ -213,6 +237,7 @@ public final class Agent extends AbstractVerticle {
   }
 
   private void finish(AgentTask t, TaskState state, int code, String message, String reason) {
+    if (t.health != null) t.health.stop();
     t.state = state;
     t.exitCode = code;
     t.message = message;

@@ -17,6 +17,9 @@ final class AgentTask {
   String message = "";
   String reason = "";
   boolean killRequested;
+  /** Null until a health check has a verdict (or when the task has none). */
+  Boolean healthy;
+  HealthMonitor health;
 
   AgentTask(TaskLaunch launch, Path sandbox) {
     this.launch = launch;
@@ -24,7 +27,7 @@ final class AgentTask {
   }
 
   TaskReport report(String agentId) {
-    return new TaskReport(launch.taskId(), agentId, state, exitCode, message, reason, null);
+    return new TaskReport(launch.taskId(), agentId, state, exitCode, message, reason, terminal() ? null : healthy);
   }
 
   boolean terminal() {

@@ -4,7 +4,9 @@ import io.upone.core.driver.PortRange;
 import io.upone.core.driver.Resources;
 import io.upone.core.driver.TaskLaunch;
 import io.upone.core.driver.TaskReport;
+import io.upone.core.proto.HealthCheck;
 import io.upone.core.proto.TaskState;
+import java.util.Base64;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -21,7 +23,10 @@ public final class Wire {
         .put("agentId", l.agentId()).put("cmd", l.cmd()).put("args", new JsonArray(new ArrayList<>(l.args())))
         .put("image", l.image()).put("env", new JsonObject(new HashMap<>(l.env()))).put("cpus", l.cpus())
         .put("mem", l.mem()).put("disk", l.disk()).put("hostPorts", new JsonArray(new ArrayList<>(l.hostPorts())))
-        .put("killGracePeriodSeconds", l.killGracePeriodSeconds());
+        .put("killGracePeriodSeconds", l.killGracePeriodSeconds())
+        // health checks travel as their protobuf bytes: every field, as the master has it
+        .put("healthChecks", new JsonArray(l.healthChecks().stream()
+            .map(h -> Base64.getEncoder().encodeToString(h.toByteArray())).toList()));
   }
 
   public static TaskLaunch launch(JsonObject j) {
@@ -31,9 +36,17 @@ public final class Wire {
     j.getJsonObject("env", new JsonObject()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
     List<Integer> ports = new ArrayList<>();
     j.getJsonArray("hostPorts", new JsonArray()).forEach(p -> ports.add(((Number) p).intValue()));
+    List<HealthCheck> checks = new ArrayList<>();
+    for (Object h : j.getJsonArray("healthChecks", new JsonArray())) {
+      try {
+        checks.add(HealthCheck.parseFrom(Base64.getDecoder().decode((String) h)));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new IllegalArgumentException("healthChecks: not a health check: " + e.getMessage());
+      }
+    }
     return new TaskLaunch(req(j, "taskId"), req(j, "appId"), j.getLong("appVersion", 0L), j.getString("agentId", ""),
         j.getString("cmd", ""), args, j.getString("image", ""), env, j.getDouble("cpus", 0.0), j.getDouble("mem", 0.0),
-        j.getDouble("disk", 0.0), ports, j.getInteger("killGracePeriodSeconds", 0));
+        j.getDouble("disk", 0.0), ports, j.getInteger("killGracePeriodSeconds", 0), checks);
   }
 
   public static JsonObject report(TaskReport r) {

@@ -46,6 +46,14 @@ public final class AppValidator {
     double maxOver = s.getUpgradeStrategy().getMaximumOverCapacity();
     if (minHealth < 0 || minHealth > 1) e.add(new FieldError("upgradeStrategy.minimumHealthCapacity", "must be between 0 and 1"));
     if (maxOver < 0 || maxOver > 1) e.add(new FieldError("upgradeStrategy.maximumOverCapacity", "must be between 0 and 1"));
+    if (minHealth == 1 && maxOver == 0 && s.getUpgradeStrategy().getKind() != io.upone.core.proto.DeploymentKind.BLUE_GREEN) {
+      e.add(new FieldError("upgradeStrategy", "minimumHealthCapacity 1 with maximumOverCapacity 0 leaves no room to "
+          + "replace a task: lower one or raise the other"));
+    }
+    if (s.getUpgradeStrategy().getKind() == io.upone.core.proto.DeploymentKind.CANARY
+        && s.getUpgradeStrategy().getCanaryInstances() == 0) {
+      e.add(new FieldError("upgradeStrategy.canaryInstances", "must be at least 1 for a canary deployment"));
+    }
     s.getEnvMap().keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).sorted()
         .forEach(k -> e.add(new FieldError("env." + k, "must be a valid environment variable name")));
     ports(s, e);

@@ -69,9 +69,34 @@ public final class AppCommands {
     if (req.versionGiven() && req.spec().getVersion() != cur.getVersion()) {
       throw stale(cur, req.spec().getVersion());
     }
-    AppSpec next = req.spec().toBuilder().setVersion(cur.getVersion() + 1).build();
-    return one(Event.newBuilder().setTimestampMs(nowMs)
-        .setAppUpdated(AppUpdated.newBuilder().setSpec(next).setPreviousVersion(cur.getVersion())).build());
+    // a restart's generation is the server's, not the body's: keep it
+    AppSpec next = req.spec().toBuilder().setVersion(cur.getVersion() + 1)
+        .setRestartGeneration(cur.getRestartGeneration()).build();
+    return DeploymentCommands.change(state, cur, next, "update", nowMs);
+  }
+
+  /** {@code POST /v1/apps/{id}/restart}: the same definition, every task replaced by a deployment. */
+  public static Proposal restart(State state, String id, long nowMs) {
+    AppSpec cur = existing(state, id);
+    AppSpec next = cur.toBuilder().setVersion(cur.getVersion() + 1).setRestartGeneration(cur.getRestartGeneration() + 1)
+        .build();
+    return DeploymentCommands.change(state, cur, next, "restart", nowMs);
+  }
+
+  /**
+   * {@code PUT /v1/apps/{id}} with only a {@code version}: the definition of that earlier version
+   * again (as a new version), deployed like any change.
+   */
+  public static Proposal rollbackTo(State state, String id, long version, long nowMs) {
+    AppSpec cur = existing(state, id);
+    if (version == cur.getVersion()) {
+      throw Problem.conflict("already_at_version", "app " + cur.getId() + " is at version " + version, "version").asFailure();
+    }
+    AppSpec old = state.appSpec(cur.getId(), version).orElseThrow(() -> Problem.notFound("version_not_found",
+        "app " + cur.getId() + " has no version " + version + " on record; see /v1/apps" + cur.getId() + "/versions")
+        .asFailure());
+    return DeploymentCommands.change(state, cur, old.toBuilder().setVersion(cur.getVersion() + 1).build(),
+        "rollback to version " + version, nowMs);
   }
 
   public static Proposal scale(State state, String id, long instances, Long expectedVersion, long nowMs) {

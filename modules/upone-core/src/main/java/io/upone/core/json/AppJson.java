@@ -12,6 +12,7 @@ import io.upone.core.Problem;
 import io.upone.core.proto.AppSpec;
 import io.upone.core.proto.Constraint;
 import io.upone.core.proto.Container;
+import io.upone.core.proto.DeploymentKind;
 import io.upone.core.proto.HealthCheck;
 import io.upone.core.proto.LoadBalancer;
 import io.upone.core.proto.NetworkMode;
@@ -121,6 +122,16 @@ public final class AppJson {
       UpgradeStrategy.Builder s = b.getUpgradeStrategy().toBuilder();
       u.number("minimumHealthCapacity").ifPresent(s::setMinimumHealthCapacity);
       u.number("maximumOverCapacity").ifPresent(s::setMaximumOverCapacity);
+      u.string("type").ifPresent(t -> {
+        switch (t) {
+          case "rolling" -> s.clearKind(); // the default: stored as unspecified, written back as "rolling"
+          case "blue-green" -> s.setKind(DeploymentKind.BLUE_GREEN);
+          case "canary" -> s.setKind(DeploymentKind.CANARY);
+          default -> errors.add(new FieldError("upgradeStrategy.type", "must be rolling, blue-green or canary"));
+        }
+      });
+      u.integer("canaryInstances", 0, 1_000_000).ifPresent(v -> s.setCanaryInstances(v.intValue()));
+      u.integer("deadlineSeconds", 0, 7 * 86_400).ifPresent(v -> s.setDeadlineSeconds(v.intValue()));
       u.finish();
       b.setUpgradeStrategy(s);
     });
@@ -292,7 +303,7 @@ public final class AppJson {
     h.integer("timeoutSeconds", 1, 86_400).ifPresent(v -> hc.setTimeoutSeconds(v.intValue()));
     h.integer("maxConsecutiveFailures", 0, 1_000_000).ifPresent(v -> hc.setMaxConsecutiveFailures(v.intValue()));
     h.integer("delaySeconds", 0, 86_400).ifPresent(v -> hc.setDelaySeconds(v.intValue()));
-    h.bool("ignoreHttp1xx");
+    h.bool("ignoreHttp1xx").ifPresent(hc::setIgnoreHttp1Xx);
     h.finish();
     if (hc.getProtocol().isEmpty()) hc.setProtocol("HTTP");
     return hc.build();
@@ -372,10 +383,14 @@ public final class AppJson {
       ho.put("timeoutSeconds", h.getTimeoutSeconds());
       ho.put("maxConsecutiveFailures", h.getMaxConsecutiveFailures());
       ho.put("delaySeconds", h.getDelaySeconds());
+      if (h.getIgnoreHttp1Xx()) ho.put("ignoreHttp1xx", true);
     }
     ObjectNode us = o.putObject("upgradeStrategy");
     us.put("minimumHealthCapacity", s.getUpgradeStrategy().getMinimumHealthCapacity());
     us.put("maximumOverCapacity", s.getUpgradeStrategy().getMaximumOverCapacity());
+    us.put("type", io.upone.core.command.DeploymentCommands.kind(s.getUpgradeStrategy().getKind()));
+    if (s.getUpgradeStrategy().getCanaryInstances() > 0) us.put("canaryInstances", s.getUpgradeStrategy().getCanaryInstances());
+    if (s.getUpgradeStrategy().getDeadlineSeconds() > 0) us.put("deadlineSeconds", s.getUpgradeStrategy().getDeadlineSeconds());
     o.put("backoffSeconds", s.getBackoffSeconds());
     o.put("backoffFactor", s.getBackoffFactor());
     o.put("maxLaunchDelaySeconds", s.getMaxLaunchDelaySeconds());

@@ -45,6 +45,8 @@ public final class State {
   /** Agent ids, hostnames and app ids repeat across thousands of tasks; keep one copy of each. */
   private final Map<String, String> pool = new HashMap<>();
   private final JobBook jobs = new JobBook();
+  private final AppVersions versions = new AppVersions();
+  private final DeploymentBook deployments = new DeploymentBook();
   private volatile String frameworkId = "";
   private volatile String frameworkMaster = "";
   private volatile long lastEventIndex;
@@ -93,6 +95,53 @@ public final class State {
   /** Jobs that have active runs (fired or started), without walking the idle ones. */
   public List<io.upone.core.proto.JobRecord> jobsWithActiveRuns() {
     return jobs.withActiveRuns();
+  }
+
+  /** An app's recent versions, oldest first; the newest ones with their whole spec. */
+  public List<io.upone.core.proto.AppVersion> appVersions(String appId) {
+    return versions.versions(appId);
+  }
+
+  /** The spec of one of the app's recent versions. */
+  public Optional<AppSpec> appSpec(String appId, long version) {
+    return versions.spec(appId, version);
+  }
+
+  /**
+   * Whether a task runs its app's current configuration: launched at the current version, or at
+   * a version whose task configuration is the same (a scale, a rollback). Tasks of deleted apps
+   * and of versions too old to remember are not.
+   */
+  public boolean currentConfig(Task t) {
+    AppSpec app = apps.get(t.appId());
+    if (app == null) return false;
+    if (t.appVersion() == app.getVersion()) return true;
+    java.util.OptionalLong mine = versions.hash(t.appId(), t.appVersion());
+    return mine.isPresent() && mine.equals(versions.hash(app.getId(), app.getVersion()));
+  }
+
+  /** A hash of what an app's tasks are made of: equal hashes, interchangeable tasks. */
+  public static long configHash(AppSpec spec) {
+    return AppVersions.configHash(spec);
+  }
+
+  /** The app's running deployment, if one runs. */
+  public Optional<io.upone.core.proto.Deployment> deployment(String appId) {
+    return deployments.active(appId);
+  }
+
+  /** Running deployments. */
+  public Collection<io.upone.core.proto.Deployment> activeDeployments() {
+    return deployments.active();
+  }
+
+  /** Running deployments (by app) then the recent finished ones (oldest first). */
+  public List<io.upone.core.proto.Deployment> deployments() {
+    return deployments.all();
+  }
+
+  public Optional<io.upone.core.proto.Deployment> deploymentById(String id) {
+    return deployments.find(id);
   }
 
   public String frameworkId() {
@@ -173,6 +222,7 @@ public final class State {
           ? Optional.of(Problem.conflict("id_taken_by_app", "an app has the id " + e.getJobCreated().getSpec().getId(), "id"))
           : jobs.check(e);
       case JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> jobs.check(e);
+      case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED -> deployments.check(e);
       default -> Optional.empty();
     };
   }
@@ -208,10 +258,10 @@ public final class State {
    */
   void apply(Event e) {
     switch (e.getPayloadCase()) {
-      case APP_CREATED -> onAppCreated(e.getAppCreated());
-      case APP_UPDATED -> onAppUpdated(e.getAppUpdated());
-      case APP_SCALED -> onAppScaled(e.getAppScaled());
-      case APP_DELETED -> onAppDeleted(e.getAppDeleted());
+      case APP_CREATED -> onAppCreated(e.getAppCreated(), e.getTimestampMs());
+      case APP_UPDATED -> onAppUpdated(e.getAppUpdated(), e.getTimestampMs());
+      case APP_SCALED -> onAppScaled(e.getAppScaled(), e.getTimestampMs());
+      case APP_DELETED -> onAppDeleted(e.getAppDeleted(), e.getTimestampMs());
       case TASK_LAUNCHED -> onTaskLaunched(e.getTaskLaunched(), e.getTimestampMs());
       case TASK_STATUS_CHANGED -> onTaskStatusChanged(e.getTaskStatusChanged(), e.getTimestampMs());
       case FRAMEWORK_REGISTERED -> onFrameworkRegistered(e.getFrameworkRegistered());
@@ -221,27 +271,37 @@ public final class State {
       case JOB_RUN_FIRED -> jobs.onJobRunFired(e.getJobRunFired(), e.getTimestampMs());
       case JOB_RUN_MISSED -> jobs.onJobRunMissed(e.getJobRunMissed(), e.getTimestampMs());
       case JOB_RUN_FINISHED -> jobs.onJobRunFinished(e.getJobRunFinished(), e.getTimestampMs());
+      case DEPLOYMENT_STARTED -> deployments.onStarted(e.getDeploymentStarted(), e.getTimestampMs());
+      case DEPLOYMENT_PHASE_CHANGED -> deployments.onPhaseChanged(e.getDeploymentPhaseChanged());
+      case DEPLOYMENT_FINISHED -> deployments.onFinished(e.getDeploymentFinished(), e.getTimestampMs());
+      case ALERT_RAISED -> { } // a fact for alerting and the record; it changes no state
       default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
     }
     lastEventIndex = e.getIndex();
   }
 
-  private void onAppCreated(AppCreated e) {
+  private void onAppCreated(AppCreated e, long atMs) {
     apps.put(e.getSpec().getId(), e.getSpec());
+    versions.onChanged(e.getSpec(), atMs);
   }
 
-  private void onAppUpdated(AppUpdated e) {
+  private void onAppUpdated(AppUpdated e, long atMs) {
     apps.put(e.getSpec().getId(), e.getSpec());
+    versions.onChanged(e.getSpec(), atMs);
   }
 
-  private void onAppScaled(AppScaled e) {
+  private void onAppScaled(AppScaled e, long atMs) {
     AppSpec cur = apps.get(e.getAppId());
-    apps.put(e.getAppId(), cur.toBuilder().setInstances(e.getInstances()).setVersion(e.getPreviousVersion() + 1).build());
+    AppSpec next = cur.toBuilder().setInstances(e.getInstances()).setVersion(e.getPreviousVersion() + 1).build();
+    apps.put(e.getAppId(), next);
+    versions.onChanged(next, atMs);
   }
 
-  private void onAppDeleted(AppDeleted e) {
+  private void onAppDeleted(AppDeleted e, long atMs) {
     // Its tasks stay until they are reported terminal: the lifecycle kills them.
     apps.remove(e.getAppId());
+    versions.onDeleted(e.getAppId());
+    deployments.onAppDeleted(e.getAppId(), atMs);
   }
 
   private void onTaskLaunched(TaskLaunched e, long atMs) {
@@ -256,6 +316,7 @@ public final class State {
     Task cur = tasks.get(e.getTaskId());
     if (cur == null) return; // a late update for a task already gone: a fact, but nothing to change
     jobs.onTaskStatus(cur, e, atMs);
+    if (cur.runId().isEmpty()) deployments.onTaskStatus(cur, e, currentConfig(cur));
     if (Task.isTerminal(e.getState())) {
       removeTask(cur);
       return;
@@ -298,6 +359,8 @@ public final class State {
     apps.values().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(b::addApps);
     tasks.values().stream().sorted(Comparator.comparing(Task::id)).forEach(t -> b.addTasks(t.toRecord()));
     b.addAllJobs(jobs.sorted());
+    versions.all().stream().sorted(Comparator.comparing(io.upone.core.proto.AppHistory::getAppId)).forEach(b::addAppHistories);
+    b.addAllDeployments(deployments.all());
     return b.build();
   }
 
@@ -310,6 +373,8 @@ public final class State {
     st.frameworkMaster = s.getFrameworkMaster();
     for (AppSpec a : s.getAppsList()) st.apps.put(a.getId(), a);
     st.jobs.restore(s.getJobsList());
+    st.versions.restore(s.getAppHistoriesList());
+    st.deployments.restore(s.getDeploymentsList());
     for (TaskRecord r : s.getTasksList()) {
       int[] ports = new int[r.getHostPortsCount()];
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);

@@ -104,7 +104,8 @@ class ReplayDeterminismTest {
     String appId = !existing.isEmpty() && rnd.nextInt(4) != 0 ? existing.get(rnd.nextInt(existing.size())) : anyId;
     long version = view.app(appId).map(AppSpec::getVersion).orElse(1L);
     long previous = rnd.nextInt(10) == 0 ? version + 1 + rnd.nextInt(3) : version; // sometimes stale
-    int kind = rnd.nextInt(112);
+    int kind = rnd.nextInt(120);
+    if (kind >= 112) return randomDeploymentEvent(rnd, view, appId, ts);
     if (kind < 12) {
       return created(randomSpec(rnd, anyId, 1), ts);
     } else if (kind < 20) {
@@ -131,6 +132,30 @@ class ReplayDeterminismTest {
     } else {
       return framework("fw-" + rnd.nextInt(3), "master-" + rnd.nextInt(3) + ":5050", ts);
     }
+  }
+
+  /** Deployment events (mostly valid, sometimes of a deployment that is not running) and alerts. */
+  private static Event randomDeploymentEvent(Random rnd, State view, String appId, long ts) {
+    var active = view.deployment(appId);
+    String id = active.map(d -> d.getStarted().getDeploymentId()).orElse("dep-" + rnd.nextInt(1000));
+    int k = rnd.nextInt(20);
+    Event.Builder e = Event.newBuilder().setTimestampMs(ts);
+    if (k < 9 || active.isEmpty() && k < 15) {
+      AppSpec from = view.app(appId).orElse(randomSpec(rnd, appId, 1));
+      e.setDeploymentStarted(io.upone.core.proto.DeploymentStarted.newBuilder().setDeploymentId("dep-" + ts)
+          .setAppId(appId).setFromVersion(from.getVersion()).setToVersion(from.getVersion() + 1).setFromSpec(from)
+          .setFailureThreshold(3).setReason("update"));
+    } else if (k < 14) {
+      e.setDeploymentPhaseChanged(io.upone.core.proto.DeploymentPhaseChanged.newBuilder().setDeploymentId(id)
+          .setAppId(appId).setPhase(io.upone.core.proto.DeploymentPhase.forNumber(1 + rnd.nextInt(4))));
+    } else if (k < 19) {
+      e.setDeploymentFinished(io.upone.core.proto.DeploymentFinished.newBuilder().setDeploymentId(id).setAppId(appId)
+          .setOutcome(io.upone.core.proto.DeploymentOutcome.forNumber(1 + rnd.nextInt(4))).setReason("done"));
+    } else {
+      e.setAlertRaised(io.upone.core.proto.AlertRaised.newBuilder().setKind("kill_budget_exhausted").setAppId(appId)
+          .setMessage("test"));
+    }
+    return e.build();
   }
 
   /** Job events: fires mostly in order, sometimes a stale instant (refused), runs started and ended. */

@@ -13,6 +13,8 @@ public final class Addresses {
   public static final String EVENTS_TASK = "upone.events.task";
   public static final String EVENTS_JOB = "upone.events.job";
   public static final String EVENTS_FRAMEWORK = "upone.events.framework";
+  public static final String EVENTS_DEPLOYMENT = "upone.events.deployment";
+  public static final String EVENTS_ALERT = "upone.events.alert";
   public static final String LEADERSHIP = "upone.cluster.leadership";
 
   // local: the committed-event feed

@@ -40,6 +40,10 @@ public final class EventJson {
       case JOB_RUN_FIRED -> "JobRunFired";
       case JOB_RUN_MISSED -> "JobRunMissed";
       case JOB_RUN_FINISHED -> "JobRunFinished";
+      case DEPLOYMENT_STARTED -> "DeploymentStarted";
+      case DEPLOYMENT_PHASE_CHANGED -> "DeploymentPhaseChanged";
+      case DEPLOYMENT_FINISHED -> "DeploymentFinished";
+      case ALERT_RAISED -> "AlertRaised";
       case PAYLOAD_NOT_SET -> "Unknown";
     };
   }
@@ -50,6 +54,8 @@ public final class EventJson {
       case APP_CREATED, APP_UPDATED, APP_SCALED, APP_DELETED -> Addresses.EVENTS_APP;
       case TASK_LAUNCHED, TASK_STATUS_CHANGED -> Addresses.EVENTS_TASK;
       case JOB_CREATED, JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> Addresses.EVENTS_JOB;
+      case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED -> Addresses.EVENTS_DEPLOYMENT;
+      case ALERT_RAISED -> Addresses.EVENTS_ALERT;
       default -> Addresses.EVENTS_FRAMEWORK;
     };
   }

@@ -19,11 +19,23 @@ import java.util.Properties;
 public final class ConfigSources {
   public static final List<String> KEYS = List.of("data-dir", "http-host", "http-port", "raft", "peers",
       "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
-      "kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
+      "kill-budget", "deploy-deadline-s", "health-kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
       "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
       "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec");
 
   private ConfigSources() {}
+
+  /** A share in (0, 1], or an error naming the setting. */
+  private static double fraction(Map<String, String> v, String key) {
+    double d;
+    try {
+      d = Double.parseDouble(v.get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, got '" + v.get(key) + "'");
+    }
+    if (!(d > 0 && d <= 1)) throw new IllegalArgumentException(key + " must be in (0, 1]");
+    return d;
+  }
 
   public static ServerConfig resolve(Path file, Map<String, String> env, Map<String, String> flags) {
     Map<String, String> v = new LinkedHashMap<>();
@@ -38,6 +50,8 @@ public final class ConfigSources {
     v.put("heartbeat-ms", "1000");
     v.put("agent-timeout-ms", "10000");
     v.put("kill-budget", "0.5");
+    v.put("deploy-deadline-s", String.valueOf(SchedulerConfig.DEFAULT_DEPLOY_DEADLINE_MS / 1000));
+    v.put("health-kill-budget", String.valueOf(SchedulerConfig.DEFAULT_HEALTH_KILL_BUDGET));
     v.put("local-agent", "false");
     v.put("placement-strategy", "spread");
     if (file != null) v.putAll(fromFile(file));
@@ -62,15 +76,12 @@ public final class ConfigSources {
       self = peers.stream().filter(p -> p.raftEndpoint().equals(raft)).findFirst().orElseThrow(() ->
           new IllegalArgumentException("--peers must include this node's --raft endpoint " + raft));
     }
-    double killBudget;
-    try {
-      killBudget = Double.parseDouble(v.get("kill-budget"));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("kill-budget must be a number, got '" + v.get("kill-budget") + "'");
-    }
-    if (killBudget <= 0 || killBudget > 1) throw new IllegalArgumentException("kill-budget must be in (0, 1]");
+    double killBudget = fraction(v, "kill-budget");
+    double healthKills = fraction(v, "health-kill-budget");
+    long deadline = intOf(v, "deploy-deadline-s");
+    if (deadline < 1) throw new IllegalArgumentException("deploy-deadline-s must be at least 1");
     SchedulerConfig sched = new SchedulerConfig(500, intOf(v, "heartbeat-ms"), intOf(v, "agent-timeout-ms"), killBudget, 5,
-        placement(v));
+        placement(v)).withDeployments(deadline * 1000, healthKills);
     ServerConfig.LocalAgent local = null;
     if (Boolean.parseBoolean(v.get("local-agent"))) {
       local = new ServerConfig.LocalAgent(v.get("local-agent-resources"), v.get("local-agent-attributes"), null);

@@ -12,14 +12,21 @@ import io.upone.placement.PlacementConfig;
  * @param refuseSeconds   how long a declined offer's agent is not offered again while there is demand
  * @param placement       strategies, the default one, agent weights
  * @param unreachableExpungeMs a task UNREACHABLE this long (already replaced) is given up: LOST, and killed if it returns
+ * @param deployDeadlineMs a deployment that names no deadline of its own ends (done or rolled back) within this
+ * @param healthKillBudget share of an app's instances that may be killed for failing health checks per minute (at
+ *                        least one); past it the scheduler raises an alert instead of killing more
  */
 public record SchedulerConfig(long tickMs, long heartbeatMs, long agentTimeoutMs, double killBudget,
-                              double refuseSeconds, PlacementConfig placement, long unreachableExpungeMs) {
+                              double refuseSeconds, PlacementConfig placement, long unreachableExpungeMs,
+                              long deployDeadlineMs, double healthKillBudget) {
   public static final long DEFAULT_UNREACHABLE_EXPUNGE_MS = 600_000;
+  public static final long DEFAULT_DEPLOY_DEADLINE_MS = 600_000;
+  public static final double DEFAULT_HEALTH_KILL_BUDGET = 0.1;
 
   public SchedulerConfig(long tickMs, long heartbeatMs, long agentTimeoutMs, double killBudget, double refuseSeconds,
                          PlacementConfig placement) {
-    this(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement, DEFAULT_UNREACHABLE_EXPUNGE_MS);
+    this(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement, DEFAULT_UNREACHABLE_EXPUNGE_MS,
+        DEFAULT_DEPLOY_DEADLINE_MS, DEFAULT_HEALTH_KILL_BUDGET);
   }
 
   public static SchedulerConfig defaults() {
@@ -27,14 +34,22 @@ public record SchedulerConfig(long tickMs, long heartbeatMs, long agentTimeoutMs
   }
 
   public SchedulerConfig withAgentTimeout(long heartbeat, long timeout) {
-    return new SchedulerConfig(tickMs, heartbeat, timeout, killBudget, refuseSeconds, placement, unreachableExpungeMs);
+    return new SchedulerConfig(tickMs, heartbeat, timeout, killBudget, refuseSeconds, placement, unreachableExpungeMs,
+        deployDeadlineMs, healthKillBudget);
   }
 
   public SchedulerConfig withPlacement(PlacementConfig p) {
-    return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, p, unreachableExpungeMs);
+    return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, p, unreachableExpungeMs,
+        deployDeadlineMs, healthKillBudget);
   }
 
   public SchedulerConfig withUnreachableExpunge(long ms) {
-    return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement, ms);
+    return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement, ms,
+        deployDeadlineMs, healthKillBudget);
+  }
+
+  public SchedulerConfig withDeployments(long deadlineMs, double healthKills) {
+    return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement,
+        unreachableExpungeMs, deadlineMs, healthKills);
   }
 }

@@ -69,6 +69,7 @@ public final class AppsApi {
       else if (Boolean.FALSE.equals(t.healthy())) unhealthy++;
     }
     o.put("tasksStaged", staged).put("tasksRunning", running).put("tasksHealthy", healthy).put("tasksUnhealthy", unhealthy);
+    s.deployment(a.getId()).ifPresent(d -> o.set("deployment", DeploymentsApi.json(s, d)));
     return o;
   }
 
@@ -84,6 +85,14 @@ public final class AppsApi {
   }
 
   public void update(RoutingContext ctx, String id) {
+    Long rollbackTo = rollbackVersion(ctx);
+    if (rollbackTo != null) {
+      onLeader(ctx, s -> AppCommands.rollbackTo(s, id, rollbackTo, now()), events -> {
+        AppSpec spec = events.get(0).getAppUpdated().getSpec();
+        json(ctx, 200, view(log.state(), log.state().app(spec.getId()).orElse(spec)), events);
+      });
+      return;
+    }
     AppCommands.SpecRequest[] req = new AppCommands.SpecRequest[1];
     onLeader(ctx, s -> {
       if (req[0] == null) req[0] = AppCommands.readSpec(ctx.body().asString(), id);
@@ -92,6 +101,48 @@ public final class AppsApi {
       AppSpec spec = events.get(0).getAppUpdated().getSpec();
       json(ctx, 200, view(log.state(), log.state().app(spec.getId()).orElse(spec)), events);
     }, () -> req[0] != null && !req[0].versionGiven());
+  }
+
+  /** A body of only {@code {"version": N}} asks for that earlier version again (Marathon's rollback). */
+  private static Long rollbackVersion(RoutingContext ctx) {
+    try {
+      JsonNode body = AppJson.parse(ctx.body().asString());
+      if (body.isObject() && body.size() == 1 && body.has("version") && body.get("version").isIntegralNumber()) {
+        return body.get("version").longValue();
+      }
+    } catch (Problem.Failure notJson) {
+      // the full parse reports it
+    }
+    return null;
+  }
+
+  /** {@code POST /v1/apps/{id}/restart}: every task replaced by a deployment, the definition unchanged. */
+  public void restart(RoutingContext ctx, String id) {
+    onLeader(ctx, s -> AppCommands.restart(s, id, now()), events -> {
+      AppSpec spec = events.get(0).getAppUpdated().getSpec();
+      json(ctx, 200, view(log.state(), log.state().app(spec.getId()).orElse(spec)), events);
+    }, () -> true);
+  }
+
+  /** {@code GET /v1/apps/{id}/versions}: the recent versions, newest first; the newest with their definition. */
+  public void versions(RoutingContext ctx, String id) {
+    try {
+      State s = log.state();
+      AppSpec app = AppCommands.existing(s, id);
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      List<io.upone.core.proto.AppVersion> vs = s.appVersions(app.getId());
+      for (int i = vs.size() - 1; i >= 0; i--) {
+        io.upone.core.proto.AppVersion v = vs.get(i);
+        ObjectNode o = out.addObject().put("version", v.getVersion())
+            .put("at", java.time.Instant.ofEpochMilli(v.getAtMs()).toString());
+        if (v.hasSpec()) o.set("app", AppJson.write(v.getSpec()));
+      }
+      ObjectNode body = JsonNodeFactory.instance.objectNode().put("appId", app.getId()).put("version", app.getVersion());
+      body.set("versions", out);
+      json(ctx, 200, body);
+    } catch (Problem.Failure f) {
+      Problems.send(ctx.response(), f.problem());
+    }
   }
 
   public void scale(RoutingContext ctx, String id) {

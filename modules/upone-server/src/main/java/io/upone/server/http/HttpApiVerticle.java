@@ -43,6 +43,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     TasksApi tasks = new TasksApi(log, new LifecycleClient(vertx), forwarder);
     AgentsApi agents = new AgentsApi(log, driver, forwarder);
     JobsApi jobs = new JobsApi(log, forwarder);
+    DeploymentsApi deployments = new DeploymentsApi(log, forwarder);
     PlacementApi placement = new PlacementApi(log, new OffersClient(vertx), forwarder);
     FrameworkApi framework = new FrameworkApi(log, driver, forwarder);
 
@@ -53,6 +54,12 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)/instances$").handler(c -> apps.scale(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)/tasks$").handler(c -> tasks.ofApp(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)/placement$").handler(c -> placement.ofApp(c, c.pathParam("id")));
+    r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)/versions$").handler(c -> apps.versions(c, c.pathParam("id")));
+    r.routeWithRegex(HttpMethod.POST, "^/v1/apps/(?<id>.+)/restart$").handler(c -> apps.restart(c, c.pathParam("id")));
+    r.get("/v1/deployments").handler(deployments::list);
+    r.post("/v1/deployments/:id/promote").handler(c -> deployments.promote(c, c.pathParam("id")));
+    r.get("/v1/deployments/:id").handler(c -> deployments.get(c, c.pathParam("id")));
+    r.delete("/v1/deployments/:id").handler(c -> deployments.stop(c, c.pathParam("id")));
     r.post("/v1/placement/what-if").handler(placement::whatIf);
     r.routeWithRegex(HttpMethod.GET, "^/v1/apps/(?<id>.+)$").handler(c -> apps.get(c, c.pathParam("id")));
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)$").handler(c -> apps.update(c, c.pathParam("id")));

@@ -23,6 +23,12 @@ public final class InFlight {
   Map<String, Long> pendingSince = new HashMap<>();
   /** Job runs whose JobRunFinished is being written. */
   final Set<String> finishing = new HashSet<>();
+  /** Deployments whose next step (phase, end, rollback) is being written. */
+  final Set<String> deploymentWrites = new HashSet<>();
+  /** When tasks of each app were killed for failing health checks (the last minute's count). */
+  final Map<String, java.util.ArrayDeque<Long>> healthKills = new HashMap<>();
+  /** When an alert was last raised for each app. */
+  final Map<String, Long> alerted = new HashMap<>();
   /** Apps with an UNREACHABLE task: recomputed by every full pass, added to as reports arrive. */
   Set<String> appsWithUnreachable = new HashSet<>();
 
@@ -36,6 +42,25 @@ public final class InFlight {
 
   public Backoff backoffOf(String appId) {
     return backoff.computeIfAbsent(appId, k -> new Backoff());
+  }
+
+  int healthKillsInLastMinute(String appId, long nowMs) {
+    java.util.ArrayDeque<Long> q = healthKills.get(appId);
+    if (q == null) return 0;
+    int n = 0;
+    for (long at : q) if (nowMs - at < 60_000) n++;
+    return n;
+  }
+
+  void healthKilled(String appId, int count, long nowMs) {
+    java.util.ArrayDeque<Long> q = healthKills.computeIfAbsent(appId, k -> new java.util.ArrayDeque<>());
+    while (!q.isEmpty() && nowMs - q.peekFirst() >= 60_000) q.pollFirst();
+    for (int i = 0; i < count; i++) q.addLast(nowMs);
+  }
+
+  boolean alertedRecently(String appId, long nowMs) {
+    Long at = alerted.get(appId);
+    return at != null && nowMs - at < 60_000;
   }
 
   public void killSent(String taskId, long nowMs) {

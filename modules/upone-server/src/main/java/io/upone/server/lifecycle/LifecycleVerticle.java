@@ -2,6 +2,9 @@ package io.upone.server.lifecycle;
 
 import io.upone.core.Problem;
 import io.upone.core.driver.TaskReport;
+import io.upone.core.command.DeploymentCommands;
+import io.upone.core.proto.AlertRaised;
+import io.upone.core.proto.Deployment;
 import io.upone.core.proto.Event;
 import io.upone.core.proto.JobRunFinished;
 import io.upone.core.proto.Proposal;
@@ -18,6 +21,7 @@ import io.upone.server.bus.LocalCodec;
 import io.upone.server.config.SchedulerConfig;
 import io.upone.server.driver.DriverClient;
 import io.upone.server.driver.DriverEvent;
+import io.upone.server.offers.OffersClient;
 import io.upone.server.offers.Wanted;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -46,6 +50,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
   private final Reconciler reconciler;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private DriverClient driver;
+  private OffersClient offers;
   private DeliveryOptions opts;
   private LeaderOnly leadership;
   private InFlight inFlight = new InFlight();
@@ -64,6 +69,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
   @Override
   public void start() {
     driver = new DriverClient(vertx);
+    offers = new OffersClient(vertx);
     opts = LocalCodec.options(vertx, CODEC);
     consumers.add(CommittedFeed.onCommitted(vertx, this::committed));
     consumers.add(vertx.eventBus().<DriverEvent>localConsumer(Addresses.DRIVER_REPORTS, m -> {
@@ -106,13 +112,21 @@ public final class LifecycleVerticle extends AbstractVerticle {
           urgent = true;
         }
         case JOB_UPDATED, JOB_DELETED -> scope = Reconciler.Scope.FULL;
+        case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED -> {
+          scope = Reconciler.Scope.FULL;
+          urgent = true;
+        }
         case JOB_RUN_FIRED -> {
           if (scope == null) scope = Reconciler.Scope.DEMANDS;
           urgent = true;
         }
         case TASK_STATUS_CHANGED -> {
           TaskState st = e.getTaskStatusChanged().getState();
-          if (scope == null && (Task.isTerminal(st) || st == TaskState.TASK_UNREACHABLE)) scope = Reconciler.Scope.DEMANDS;
+          // ends and losses need replacements; runs and health changes move deployments on
+          if (scope == null && (Task.isTerminal(st) || st == TaskState.TASK_UNREACHABLE || st == TaskState.TASK_RUNNING
+              || e.getTaskStatusChanged().getHasHealth())) {
+            scope = Reconciler.Scope.DEMANDS;
+          }
         }
         default -> { }
       }
@@ -145,6 +159,9 @@ public final class LifecycleVerticle extends AbstractVerticle {
     if (d.appsWithUnreachable() != null) inFlight.appsWithUnreachable = d.appsWithUnreachable();
     if (!d.expunge().isEmpty()) expunge(d.expunge(), now);
     for (Decisions.RunEnd end : d.runEnds()) finishRun(end, now);
+    d.healthKills().forEach((app, n) -> inFlight.healthKilled(app, n, now));
+    for (Decisions.Alert a : d.alerts()) raise(a, now);
+    for (Decisions.DeploymentAction a : d.deploymentActions()) deploymentStep(a, now);
     vertx.eventBus().send(Addresses.OFFERS_WANTED, new Wanted(d.atIndex(), d.missing(), d.demands(), d.runs(), urgent), opts);
   }
 
@@ -176,6 +193,46 @@ public final class LifecycleVerticle extends AbstractVerticle {
         .setJobRunFinished(JobRunFinished.newBuilder().setJobId(end.jobId()).setRunId(end.runId())
             .setState(end.finish().state()).setExitCode(end.finish().exitCode()).setMessage(end.finish().message())))
         .build()).onComplete(ar -> mine.finishing.remove(end.runId()));
+  }
+
+  private void raise(Decisions.Alert a, long now) {
+    inFlight.alerted.put(a.appId(), now);
+    LOG.warn("alert {} for {}: {}", a.kind(), a.appId(), a.message());
+    append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(now).setAlertRaised(
+        AlertRaised.newBuilder().setKind(a.kind()).setAppId(a.appId()).setMessage(a.message()))).build());
+  }
+
+  /** Writes a deployment's next step; a rollback or stop at the deadline says why tasks were pending. */
+  private void deploymentStep(Decisions.DeploymentAction a, long now) {
+    Deployment dep = a.deployment();
+    String id = dep.getStarted().getDeploymentId();
+    InFlight mine = inFlight;
+    mine.deploymentWrites.add(id);
+    Future<String> why = a.action() instanceof DeploymentPlan.RollBack || a.action() instanceof DeploymentPlan.Cancel
+        ? offers.whyPending(dep.getStarted().getAppId())
+            .map(st -> st.pending() > 0 && st.report() != null ? "; pending: " + st.report().summary() : "")
+            .otherwise("")
+        : Future.succeededFuture("");
+    why.compose(pending -> {
+      Proposal p;
+      try {
+        p = proposal(dep, a.action(), pending, now);
+      } catch (Problem.Failure f) {
+        return Future.failedFuture(f);
+      }
+      LOG.info("deployment {} of {}: {}", id, dep.getStarted().getAppId(), a.action());
+      return append(p);
+    }).onComplete(ar -> {
+      mine.deploymentWrites.remove(id);
+      if (ar.failed()) LOG.warn("deployment {}: step not written: {}", id, ar.cause().getMessage());
+    });
+  }
+
+  private Proposal proposal(Deployment dep, DeploymentPlan.Action action, String pending, long now) {
+    if (action instanceof DeploymentPlan.Phase ph) return DeploymentCommands.phase(dep, ph.phase(), ph.message(), now);
+    if (action instanceof DeploymentPlan.Succeed) return DeploymentCommands.succeeded(dep, now);
+    if (action instanceof DeploymentPlan.RollBack r) return DeploymentCommands.rollback(log.state(), dep, r.reason() + pending, now);
+    return DeploymentCommands.cancel(dep, ((DeploymentPlan.Cancel) action).reason() + pending, now);
   }
 
   /** One proposal writing every task of {@code tasks} LOST. */

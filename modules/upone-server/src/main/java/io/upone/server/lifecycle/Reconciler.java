@@ -2,6 +2,7 @@ package io.upone.server.lifecycle;
 
 import io.upone.core.driver.TaskReport;
 import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.Deployment;
 import io.upone.core.proto.JobRecord;
 import io.upone.core.proto.JobRun;
 import io.upone.core.proto.TaskState;
@@ -50,8 +51,11 @@ public final class Reconciler {
     Set<String> unreachable = null;
     Set<String> forget = Set.of();
     List<Task> expunge = List.of();
+    Map<String, DeploymentPlan.Step> deploying = p.deployments();
+    List<Decisions.Alert> alerts = List.of();
     if (scope == Scope.FULL) {
-      p.appsNeedingCare();
+      alerts = p.healthKills();
+      p.appsNeedingCare(deploying.keySet());
       unreachable = new HashSet<>();
       expunge = new ArrayList<>();
       forget = p.tasks(unreachable, expunge);
@@ -63,7 +67,8 @@ public final class Reconciler {
     Map<String, Long> pendingSince = new HashMap<>();
     Set<String> killingApps = p.killingApps();
     s.apps().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(app -> {
-      int n = app.getInstances() - p.liveCount(app.getId(), killingApps, appsWithUnreachable);
+      DeploymentPlan.Step step = deploying.get(app.getId());
+      int n = step != null ? step.launch() : app.getInstances() - p.liveCount(app.getId(), killingApps, appsWithUnreachable);
       if (n <= 0) return;
       missing.put(app.getId(), n);
       Long since = f.pendingSince.get(app.getId());
@@ -75,7 +80,7 @@ public final class Reconciler {
       if (since != null) pendingSince.put(app.getId(), since);
     });
     return new Decisions(atIndex, missing, demands, runs, p.kills, expunge, p.runEnds, p.backoffResets, forget,
-        pendingSince, unreachable);
+        pendingSince, unreachable, p.deploymentActions, alerts, p.healthKilled);
   }
 
   /**
@@ -96,6 +101,8 @@ public final class Reconciler {
     final List<Decisions.Kill> kills = new ArrayList<>();
     final List<Decisions.RunEnd> runEnds = new ArrayList<>();
     final Set<String> backoffResets = new HashSet<>();
+    final List<Decisions.DeploymentAction> deploymentActions = new ArrayList<>();
+    final Map<String, Integer> healthKilled = new HashMap<>();
 
     Pass(State s, InFlight f, long now) {
       this.s = s;
@@ -127,8 +134,58 @@ public final class Reconciler {
       return n;
     }
 
+    /** Each running deployment's step: its launches (returned, by app), its kills and what it writes. */
+    Map<String, DeploymentPlan.Step> deployments() {
+      Map<String, DeploymentPlan.Step> out = new HashMap<>();
+      List<Deployment> active = new ArrayList<>(s.activeDeployments());
+      active.sort(Comparator.comparing(d -> d.getStarted().getAppId()));
+      for (Deployment d : active) {
+        AppSpec app = s.app(d.getStarted().getAppId()).orElse(null);
+        if (app == null) continue;
+        String id = d.getStarted().getDeploymentId();
+        long deadline = d.getStarted().getDeadlineMs() != 0 ? d.getStarted().getDeadlineMs()
+            : d.getStartedAtMs() + config.deployDeadlineMs();
+        DeploymentPlan.Step step = DeploymentPlan.step(s, app, d, killing, deadline, now);
+        out.put(app.getId(), step);
+        for (Task t : step.stop()) if (!killing.contains(t.id())) kill(t, "replaced by deployment " + id);
+        if (step.action() != null && !f.deploymentWrites.contains(id)) {
+          deploymentActions.add(new Decisions.DeploymentAction(d, step.action()));
+        }
+      }
+      return out;
+    }
+
+    /**
+     * Tasks whose health checks failed are killed (and replaced), at most a budget per app per
+     * minute: when many fall ill at once (a dependency is down, a network blip) the scheduler
+     * raises an alert instead of replacing the whole fleet.
+     */
+    List<Decisions.Alert> healthKills() {
+      List<Decisions.Alert> alerts = new ArrayList<>();
+      for (AppSpec app : s.apps()) {
+        // maxConsecutiveFailures 0 on every check: report ill health, never kill for it (Marathon's meaning)
+        if (app.getHealthChecksList().stream().allMatch(h -> h.getMaxConsecutiveFailures() == 0)) continue;
+        List<Task> ill = new ArrayList<>();
+        for (Task t : s.tasksOf(app.getId())) {
+          if (t.state() == TaskState.TASK_RUNNING && Boolean.FALSE.equals(t.healthy()) && !killing.contains(t.id())) ill.add(t);
+        }
+        if (ill.isEmpty()) continue;
+        int budget = (int) Math.max(1, Math.ceil(config.healthKillBudget() * app.getInstances()));
+        int left = Math.max(0, budget - f.healthKillsInLastMinute(app.getId(), now));
+        ill.sort(Comparator.comparingLong(Task::updatedAtMs));
+        for (Task t : ill.subList(0, Math.min(left, ill.size()))) kill(t, "failed its health checks");
+        if (left > 0) healthKilled.put(app.getId(), Math.min(left, ill.size()));
+        if (ill.size() > left && !f.alertedRecently(app.getId(), now)) {
+          alerts.add(new Decisions.Alert("kill_budget_exhausted", app.getId(), ill.size() + " tasks of " + app.getId()
+              + " fail their health checks; " + Math.min(left, ill.size()) + " killed now, the rest kept running: at most "
+              + budget + " are killed per minute (health-kill-budget)"));
+        }
+      }
+      return alerts;
+    }
+
     /** Scale-down victims and backoff resets: only apps with too many tasks or failures behind them. */
-    void appsNeedingCare() {
+    void appsNeedingCare(Set<String> deploying) {
       Set<String> killingApps = killingApps();
       for (AppSpec app : s.apps()) {
         Backoff b = f.backoff.get(app.getId());
@@ -141,7 +198,7 @@ public final class Reconciler {
             && now - t.runningAtMs() > Math.max(BACKOFF_RESET_RUNNING_MS, b.delayMs(now)))) {
           backoffResets.add(app.getId());
         }
-        if (excess > 0) scaleDown(app, live, excess);
+        if (excess > 0 && !deploying.contains(app.getId())) scaleDown(app, live, excess); // a deployment scales its own
       }
     }
 

@@ -178,7 +178,8 @@ public final class OfferVerticle extends AbstractVerticle {
       p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(launched));
       launches.add(new TaskLaunch(taskId, app.getId(), app.getVersion(), offer.agentId(), app.getCmd(),
           app.getArgsList(), app.getContainer().getImage(), run != null ? JobRuns.env(run) : app.getEnvMap(),
-          app.getCpus(), app.getMem(), app.getDisk(), pl.hostPorts(), app.getTaskKillGracePeriodSeconds()));
+          app.getCpus(), app.getMem(), app.getDisk(), pl.hostPorts(), app.getTaskKillGracePeriodSeconds(),
+          app.getHealthChecksList()));
     }
     // written to the log first: a new leader knows every task that may exist
     Future.fromCompletionStage(log.append(p.build()), context).onComplete(ar -> {

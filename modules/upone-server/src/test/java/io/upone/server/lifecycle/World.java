@@ -27,8 +27,22 @@ final class World {
   }
 
   World app(String id, int instances) {
-    return app(AppSpec.newBuilder().setId(id).setCmd("sleep 100").setCpus(0.1).setMem(16).setInstances(instances)
-        .setVersion(1).setBackoffSeconds(1).setBackoffFactor(2).setMaxLaunchDelaySeconds(60).build());
+    return app(spec(id, instances).build());
+  }
+
+  World propose(Proposal p) {
+    state.applyProposal(p, ++entry, 1);
+    return this;
+  }
+
+  /** The same definition, every task to be replaced: a deployment of the app's own strategy. */
+  World restart(String app, long atMs) {
+    return propose(io.upone.core.command.AppCommands.restart(state, app, atMs));
+  }
+
+  static AppSpec.Builder spec(String id, int instances) {
+    return AppSpec.newBuilder().setId(id).setCmd("sleep 100").setCpus(0.1).setMem(16).setInstances(instances)
+        .setVersion(1).setBackoffSeconds(1).setBackoffFactor(2).setMaxLaunchDelaySeconds(60);
   }
 
   World app(AppSpec spec) {
@@ -41,7 +55,8 @@ final class World {
   }
 
   World task(String id, String app, String runId, TaskState st, long atMs) {
-    apply(atMs, Event.newBuilder().setTaskLaunched(TaskLaunched.newBuilder().setTaskId(id).setAppId(app).setAppVersion(1)
+    long version = state.app(app).map(AppSpec::getVersion).orElse(1L); // launched from the app as it is now
+    apply(atMs, Event.newBuilder().setTaskLaunched(TaskLaunched.newBuilder().setTaskId(id).setAppId(app).setAppVersion(version)
         .setAgentId("agent-" + id.hashCode() % 3).setHostname("h").setRunId(runId)));
     return st == TaskState.TASK_STAGING ? this : status(id, st, atMs);
   }
@@ -51,8 +66,22 @@ final class World {
   }
 
   World unhealthy(String id, long atMs) {
+    return health(id, false, atMs);
+  }
+
+  World health(String id, boolean healthy, long atMs) {
     return apply(atMs, Event.newBuilder().setTaskStatusChanged(TaskStatusChanged.newBuilder().setTaskId(id)
-        .setState(TaskState.TASK_RUNNING).setHasHealth(true).setHealthy(false)));
+        .setState(TaskState.TASK_RUNNING).setHasHealth(true).setHealthy(healthy)));
+  }
+
+  World deploymentWriting(String appId) {
+    inFlight.deploymentWrites.add(state.deployment(appId).orElseThrow().getStarted().getDeploymentId());
+    return this;
+  }
+
+  World healthKilledAt(String app, int n, long atMs) {
+    inFlight.healthKilled(app, n, atMs);
+    return this;
   }
 
   World job(JobSpec.Builder spec) {

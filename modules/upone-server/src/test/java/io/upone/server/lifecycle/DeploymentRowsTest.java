@@ -1,0 +1,233 @@
+package io.upone.server.lifecycle;
+
+import static io.upone.core.proto.TaskState.TASK_FAILED;
+import static io.upone.core.proto.TaskState.TASK_RUNNING;
+import static io.upone.server.lifecycle.Reconciler.Scope.DEMANDS;
+import static io.upone.server.lifecycle.Reconciler.Scope.FULL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.DeploymentKind;
+import io.upone.core.proto.DeploymentPhase;
+import io.upone.core.proto.HealthCheck;
+import io.upone.core.proto.UpgradeStrategy;
+import io.upone.core.command.DeploymentCommands;
+import io.upone.placement.Demand;
+import io.upone.server.config.SchedulerConfig;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The reconciler's deployment and health rows: worlds where an app changed (a restart, the same
+ * definition with every task to replace) and its tasks are at some point of the way.
+ */
+class DeploymentRowsTest {
+  private static final Reconciler RECONCILER = new Reconciler(SchedulerConfig.defaults());
+  private static final long T = 1_000_000;
+  private static final long START = T - 10_000; // when the deployment began
+
+  record Row(String name, Supplier<World> world, long now, Reconciler.Scope scope, Consumer<Decisions> expect) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Arguments> rows() {
+    return Stream.of(
+        row("rolling: new tasks start beside the old, within the over-capacity", () -> deploying(strategy(1, 1), 3), T, DEMANDS,
+            d -> {
+              assertEquals(Map.of("/a", 3), demanded(d));
+              assertTrue(d.kills().isEmpty(), "nothing old stops before something new is healthy");
+            }),
+        row("rolling: old tasks stop as new ones become healthy", () -> newTasks(deploying(strategy(1, 1), 3), 3, true), T, DEMANDS,
+            d -> assertEquals(Set.of("old-0", "old-1", "old-2"), killed(d))),
+        row("rolling: one spare slot replaces one task at a time", () -> deploying(strategy(1, 0.34), 3), T, DEMANDS,
+            d -> assertEquals(Map.of("/a", 1), demanded(d))),
+        row("rolling: with one new healthy, one old stops", () -> newTasks(deploying(strategy(1, 0.34), 3), 1, true), T, DEMANDS,
+            d -> assertEquals(1, d.kills().size())),
+        row("rolling: no capacity kept and no spare room: old ones stop first", () -> deploying(strategy(0, 0), 3), T, DEMANDS, d -> {
+          assertEquals(3, d.kills().size());
+          assertTrue(d.demands().isEmpty());
+        }),
+        row("rolling: minimum 1 with no spare room still gets one slot", () -> deploying(strategy(1, 0), 2), T, DEMANDS,
+            d -> assertEquals(Map.of("/a", 1), demanded(d))),
+        row("every new task healthy and no old left: done", () -> newTasks(finishedOld(deploying(strategy(1, 1), 2)), 2, true), T,
+            DEMANDS, d -> assertInstanceOf(DeploymentPlan.Succeed.class, only(d))),
+        row("with health checks, a running task counts only once healthy", () -> newTasks(deployingChecked(strategy(1, 1), 2), 2,
+            false), T, DEMANDS, d -> assertTrue(d.kills().isEmpty())),
+        row("with health checks, healthy new tasks let old ones go", () -> healthy(newTasks(deployingChecked(strategy(1, 1), 2), 2,
+            false), 2), T, DEMANDS, d -> assertEquals(2, d.kills().size())),
+        row("blue-green: the whole new set starts, nothing old stops", () -> deploying(blueGreen(), 3), T, DEMANDS, d -> {
+          assertEquals(Map.of("/a", 3), demanded(d));
+          assertTrue(d.kills().isEmpty());
+        }),
+        row("blue-green: all new healthy, it switches", () -> newTasks(deploying(blueGreen(), 3), 3, true), T, DEMANDS, d -> {
+          assertEquals(DeploymentPhase.SWITCHED, ((DeploymentPlan.Phase) only(d)).phase());
+          assertTrue(d.kills().isEmpty(), "the old set stops only after the switch is written");
+        }),
+        row("blue-green: switched, the old set stops", () -> phase(newTasks(deploying(blueGreen(), 3), 3, true),
+            DeploymentPhase.SWITCHED), T, DEMANDS, d -> assertEquals(3, d.kills().size())),
+        row("canary: only the canaries start", () -> deploying(canary(1), 3), T, DEMANDS,
+            d -> assertEquals(Map.of("/a", 1), demanded(d))),
+        row("canary: a healthy canary pauses the deployment", () -> newTasks(deploying(canary(1), 3), 1, true), T, DEMANDS, d -> {
+          assertEquals(DeploymentPhase.CANARY_PAUSED, ((DeploymentPlan.Phase) only(d)).phase());
+          assertTrue(d.kills().isEmpty());
+        }),
+        row("canary: paused, nothing moves", () -> phase(newTasks(deploying(canary(1), 3), 1, true), DeploymentPhase.CANARY_PAUSED),
+            T, DEMANDS, d -> {
+              assertTrue(d.demands().isEmpty());
+              assertTrue(d.kills().isEmpty());
+              assertTrue(d.deploymentActions().isEmpty());
+            }),
+        row("canary: promoted, it rolls on", () -> phase(newTasks(deploying(canary(1), 3), 1, true), DeploymentPhase.PROMOTED), T,
+            DEMANDS, d -> assertEquals(Map.of("/a", 2), demanded(d))),
+        row("past the deadline it rolls back, saying how far it got", () -> deploying(strategy(1, 1), 3), START + 601_000, DEMANDS,
+            d -> {
+              DeploymentPlan.RollBack r = (DeploymentPlan.RollBack) only(d);
+              assertTrue(r.reason().startsWith("deadline passed (0 of 3 new tasks healthy, 3 old left)"), r.reason());
+            }),
+        row("new tasks failing too often roll it back", () -> failed(newTasks(deploying(strategy(1, 1), 3), 3, false), 3), T,
+            DEMANDS, d -> assertInstanceOf(DeploymentPlan.RollBack.class, only(d))),
+        row("a rollback whose old tasks still run is done at once", () -> rolledBack(deploying(strategy(1, 1), 3)), T, DEMANDS,
+            d -> assertInstanceOf(DeploymentPlan.Succeed.class, only(d))),
+        row("a rollback past its deadline stops where it is", () -> rolledBack(finishedOld(newTasks(deploying(strategy(1, 1), 3), 3,
+            true))), START + 1_300_000, DEMANDS, d -> assertInstanceOf(DeploymentPlan.Cancel.class, only(d))),
+        row("a step being written is not decided twice", () -> newTasks(deploying(blueGreen(), 3), 3, true).deploymentWriting("/a"),
+            T, DEMANDS, d -> assertTrue(d.deploymentActions().isEmpty())),
+        row("a deploying app is not scaled down by the ordinary rule", () -> newTasks(deploying(strategy(1, 1), 3), 2, false), T,
+            FULL, d -> assertTrue(d.kills().isEmpty())),
+        row("unhealthy tasks are killed within the budget, and an alert is raised", () -> ill(checkedApp(30), 20), T, FULL, d -> {
+          assertEquals(3, d.kills().size(), "10% of 30 per minute");
+          assertEquals(Map.of("/h", 3), d.healthKills());
+          assertEquals("kill_budget_exhausted", d.alerts().get(0).kind());
+        }),
+        row("a budget used up in the last minute kills nothing more", () -> ill(checkedApp(30), 20).healthKilledAt("/h", 3, T - 30_000),
+            T, FULL, d -> assertTrue(d.kills().isEmpty())),
+        row("the budget comes back after a minute", () -> ill(checkedApp(30), 2).healthKilledAt("/h", 3, T - 61_000), T, FULL,
+            d -> assertEquals(2, d.kills().size())),
+        row("maxConsecutiveFailures 0 reports ill health but never kills", () -> ill(new World().app(World.spec("/h", 2)
+            .addHealthChecks(HealthCheck.newBuilder().setProtocol("TCP").setIntervalSeconds(1).setTimeoutSeconds(0)).build()), 2),
+            T, FULL, d -> assertTrue(d.kills().isEmpty())));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void decides(Row row) {
+    World w = row.world().get();
+    String before = w.state.hash();
+    row.expect().accept(RECONCILER.reconcile(w.state, w.inFlight, row.now(), row.scope()));
+    assertEquals(before, w.state.hash(), "deciding changes no state");
+  }
+
+  // ---- worlds ----------------------------------------------------------------------------------
+
+  private static Arguments row(String name, Supplier<World> world, long now, Reconciler.Scope scope, Consumer<Decisions> expect) {
+    return Arguments.of(new Row(name, world, now, scope, expect));
+  }
+
+  private static UpgradeStrategy.Builder strategy(double minHealth, double maxOver) {
+    return UpgradeStrategy.newBuilder().setMinimumHealthCapacity(minHealth).setMaximumOverCapacity(maxOver);
+  }
+
+  private static UpgradeStrategy.Builder blueGreen() {
+    return strategy(1, 1).setKind(DeploymentKind.BLUE_GREEN);
+  }
+
+  private static UpgradeStrategy.Builder canary(int n) {
+    return strategy(1, 1).setKind(DeploymentKind.CANARY).setCanaryInstances(n);
+  }
+
+  /** App /a with {@code n} old tasks running, restarted at START: a deployment to every task new. */
+  private static World deploying(UpgradeStrategy.Builder strategy, int n) {
+    return deploying(World.spec("/a", n).setUpgradeStrategy(strategy));
+  }
+
+  /** The same, for an app with a health check: its new tasks count once they pass it. */
+  private static World deployingChecked(UpgradeStrategy.Builder strategy, int n) {
+    return deploying(World.spec("/a", n).setUpgradeStrategy(strategy).addHealthChecks(HealthCheck.newBuilder()
+        .setProtocol("TCP").setIntervalSeconds(1).setMaxConsecutiveFailures(3)));
+  }
+
+  private static World deploying(AppSpec.Builder spec) {
+    int n = spec.getInstances();
+    World w = new World().app(spec.build());
+    for (int i = 0; i < n; i++) w.task("old-" + i, "/a", TASK_RUNNING, 1000 + i);
+    return w.restart("/a", START);
+  }
+
+  private static World newTasks(World w, int n, boolean running) {
+    for (int i = 0; i < n; i++) w.task("new-" + i, "/a", running ? TASK_RUNNING : io.upone.core.proto.TaskState.TASK_STAGING,
+        START + 100 + i);
+    return w;
+  }
+
+  private static World healthy(World w, int n) {
+    for (int i = 0; i < n; i++) w.status("new-" + i, TASK_RUNNING, START + 200 + i).health("new-" + i, true, START + 300 + i);
+    return w;
+  }
+
+  private static World failed(World w, int n) {
+    for (int i = 0; i < n; i++) w.status("new-" + i, TASK_FAILED, START + 500 + i);
+    return w;
+  }
+
+  private static World finishedOld(World w) {
+    w.state.tasksOf("/a").stream().map(t -> t.id()).filter(id -> id.startsWith("old-")).toList()
+        .forEach(id -> w.status(id, io.upone.core.proto.TaskState.TASK_KILLED, START + 50));
+    return w;
+  }
+
+  private static World phase(World w, DeploymentPhase phase) {
+    return w.propose(DeploymentCommands.phase(w.state.deployment("/a").orElseThrow(), phase, "test", START + 1000));
+  }
+
+  private static World rolledBack(World w) {
+    return w.propose(DeploymentCommands.rollback(w.state, w.state.deployment("/a").orElseThrow(), "test", START + 1000));
+  }
+
+  private static World checkedApp(int n) {
+    World w = new World().app(World.spec("/h", n).addHealthChecks(HealthCheck.newBuilder().setProtocol("TCP")
+        .setIntervalSeconds(1).setTimeoutSeconds(0).setMaxConsecutiveFailures(3)).build());
+    for (int i = 0; i < n; i++) w.task("/h-" + i, "/h", TASK_RUNNING, 1000 + i).health("/h-" + i, true, 2000 + i);
+    return w;
+  }
+
+  private static World ill(World w, int n) {
+    String app = w.state.apps().iterator().next().getId();
+    for (int i = 0; i < n; i++) {
+      String id = app + "-" + i;
+      if (w.state.task(id).isEmpty()) w.task(id, app, TASK_RUNNING, 1000 + i);
+      w.unhealthy(id, T - 1000 + i);
+    }
+    return w;
+  }
+
+  // ---- reading decisions -----------------------------------------------------------------------
+
+  private static DeploymentPlan.Action only(Decisions d) {
+    assertEquals(1, d.deploymentActions().size(), "one deployment step: " + d.deploymentActions());
+    return d.deploymentActions().get(0).action();
+  }
+
+  private static Map<String, Integer> demanded(Decisions d) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (Demand x : d.demands()) out.put(x.app().getId(), x.count());
+    return out;
+  }
+
+  private static Set<String> killed(Decisions d) {
+    return d.kills().stream().map(Decisions.Kill::taskId).collect(Collectors.toCollection(TreeSet::new));
+  }
+}

@@ -227,13 +227,26 @@ public final class Agent extends AbstractVerticle {
   }
 
   private void watch(AgentTask t) {
-    t.running.exit().whenComplete((code, err) -> vertx.runOnContext(v -> {
-      if (t.terminal()) return;
-      if (t.killRequested) finish(t, TaskState.TASK_KILLED, code == null ? 0 : code, "killed on request", "killed");
-      else if (code == null) finish(t, TaskState.TASK_FAILED, 137, "killed by a signal", "signaled");
-      else if (code == 0) finish(t, TaskState.TASK_FINISHED, 0, "exited with 0", "");
-      else finish(t, TaskState.TASK_FAILED, code, "exited with " + code, "exit_code");
-    }));
+    t.running.exit().whenComplete((code, err) -> vertx.runOnContext(v -> ended(t, code)));
+  }
+
+  /**
+   * The task's first process has exited. A killed task is reported KILLED only once nothing of it
+   * runs any more: a server draining after SIGTERM still holds its ports, and a task reported
+   * ended frees them for the next launch. (The SIGKILL after the grace period bounds the wait.)
+   */
+  private void ended(AgentTask t, Integer code) {
+    if (t.terminal()) return;
+    if (t.killRequested) {
+      vertx.executeBlocking(t.running::groupAlive, false).onComplete(ar -> {
+        if (ar.succeeded() && ar.result()) vertx.setTimer(50, id -> ended(t, code));
+        else finish(t, TaskState.TASK_KILLED, code == null ? 0 : code, "killed on request", "killed");
+      });
+      return;
+    }
+    if (code == null) finish(t, TaskState.TASK_FAILED, 137, "killed by a signal", "signaled");
+    else if (code == 0) finish(t, TaskState.TASK_FINISHED, 0, "exited with 0", "");
+    else finish(t, TaskState.TASK_FAILED, code, "exited with " + code, "exit_code");
   }
 
   private void finish(AgentTask t, TaskState state, int code, String message, String reason) {
@@ -258,12 +271,18 @@ public final class Agent extends AbstractVerticle {
 
   private void kill(AgentTask t, int graceSeconds) {
     if (t.terminal()) return;
+    boolean first = !t.killRequested;
     t.killRequested = true;
+    if (first && t.state == TaskState.TASK_RUNNING) {
+      t.state = TaskState.TASK_KILLING; // draining: it is not to be sent work any more
+      sendStatus(t);
+    }
     if (t.running == null) return; // starting: killed as soon as it has a pid
     signal(t, "TERM");
-    vertx.setTimer(Math.max(0, graceSeconds) * 1000L + 1, id -> {
-      if (t.running.alive()) signal(t, "KILL");
-    });
+    vertx.setTimer(Math.max(0, graceSeconds) * 1000L + 1, id -> vertx.executeBlocking(t.running::groupAlive, false)
+        .onSuccess(alive -> {
+          if (alive) signal(t, "KILL");
+        }));
   }
 
   private void signal(AgentTask t, String sig) {

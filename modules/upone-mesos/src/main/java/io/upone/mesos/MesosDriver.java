@@ -359,6 +359,7 @@ public final class MesosDriver implements ClusterDriver {
           .setMesos(Protos.ContainerInfo.MesosInfo.newBuilder().setImage(Protos.Image.newBuilder()
               .setType(Protos.Image.Type.DOCKER).setDocker(Protos.Image.Docker.newBuilder().setName(t.image())))));
     }
+    MesosHealthCheck.of(t.healthChecks(), t.hostPorts()).ifPresent(ti::setHealthCheck);
     if (t.killGracePeriodSeconds() > 0) {
       ti.setKillPolicy(Protos.KillPolicy.newBuilder().setGracePeriod(Protos.DurationInfo.newBuilder()
           .setNanoseconds(t.killGracePeriodSeconds() * 1_000_000_000L)));

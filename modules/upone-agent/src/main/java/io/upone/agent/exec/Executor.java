@@ -35,5 +35,13 @@ public interface Executor {
     void signal(String signal);
 
     boolean alive();
+
+    /**
+     * Whether anything of the task still runs: its process group may outlive its first process
+     * (a server draining after SIGTERM still holds its ports). Blocking: call off the event loop.
+     */
+    default boolean groupAlive() {
+      return alive();
+    }
   }
 }

@@ -96,5 +96,27 @@ public final class ProcessExecutor implements Executor {
     public boolean alive() {
       return handle.isAlive();
     }
+
+    /** Any process left in the task's process group (pgid == the leader's pid), from /proc. */
+    @Override
+    public boolean groupAlive() {
+      if (handle.isAlive()) return true;
+      try (var procs = Files.list(Path.of("/proc"))) {
+        return procs.anyMatch(dir -> {
+          String name = dir.getFileName().toString();
+          if (name.isEmpty() || !Character.isDigit(name.charAt(0))) return false;
+          try {
+            String stat = Files.readString(dir.resolve("stat"));
+            // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so read after the last ')'
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[2]) == pid && !f[0].equals("Z");
+          } catch (IOException | RuntimeException gone) {
+            return false;
+          }
+        });
+      } catch (IOException e) {
+        return false;
+      }
+    }
   }
 }

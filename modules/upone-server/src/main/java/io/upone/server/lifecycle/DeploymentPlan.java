@@ -51,7 +51,10 @@ final class DeploymentPlan {
     List<Task> current = new ArrayList<>();
     List<Task> old = new ArrayList<>();
     for (Task t : s.tasksOf(app.getId())) {
-      if (!t.runId().isEmpty() || killing.contains(t.id()) || t.state() == TaskState.TASK_UNREACHABLE) continue;
+      if (!t.runId().isEmpty() || killing.contains(t.id()) || t.state() == TaskState.TASK_UNREACHABLE
+          || t.state() == TaskState.TASK_KILLING) {
+        continue;
+      }
       (s.currentConfig(t) ? current : old).add(t);
     }
     boolean checked = app.getHealthChecksCount() > 0;

@@ -153,6 +153,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
     long now = clock.millis();
     Decisions d = reconciler.reconcile(log.state(), inFlight, now, scope);
     d.forgetKills().forEach(inFlight.killing::remove);
+    markKilling(d.kills().stream().map(Decisions.Kill::task).toList(), now);
     for (Decisions.Kill k : d.kills()) kill(k.task(), k.reason(), k.gracePeriodSeconds(), now);
     for (String app : d.backoffResets()) inFlight.backoffOf(app).reset();
     inFlight.pendingSince = d.pendingSince();
@@ -163,6 +164,20 @@ public final class LifecycleVerticle extends AbstractVerticle {
     for (Decisions.Alert a : d.alerts()) raise(a, now);
     for (Decisions.DeploymentAction a : d.deploymentActions()) deploymentStep(a, now);
     vertx.eventBus().send(Addresses.OFFERS_WANTED, new Wanted(d.atIndex(), d.missing(), d.demands(), d.runs(), urgent), opts);
+  }
+
+  /**
+   * Tasks about to be killed are written KILLING first (one proposal, not waited for): readers of
+   * the log (the API, load balancers) stop sending them work while they drain their requests.
+   */
+  private void markKilling(List<Task> tasks, long now) {
+    Proposal.Builder p = Proposal.newBuilder();
+    for (Task t : tasks) {
+      if (t.state() == TaskState.TASK_KILLING || Task.isTerminal(t.state())) continue;
+      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(TaskStatusChanged.newBuilder()
+          .setTaskId(t.id()).setState(TaskState.TASK_KILLING).setReason("killing").setMessage("being killed")));
+    }
+    if (p.getEventsCount() > 0) append(p.build());
   }
 
   private void kill(Task t, String why, int grace, long now) {
@@ -303,6 +318,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
     } else {
       int grace = log.state().app(t.appId()).map(a -> a.getTaskKillGracePeriodSeconds()).filter(g -> g > 0)
           .orElse(Reconciler.DEFAULT_GRACE_SECONDS);
+      markKilling(List.of(t), clock.millis());
       kill(t, "requested", grace, clock.millis());
       m.reply(Boolean.TRUE, opts);
     }

@@ -89,7 +89,8 @@ public final class Reconciler {
    * is scaled down).
    */
   static boolean counts(Task t, Set<String> killing) {
-    return t.runId().isEmpty() && t.state() != TaskState.TASK_UNREACHABLE && !killing.contains(t.id());
+    return t.runId().isEmpty() && t.state() != TaskState.TASK_UNREACHABLE && t.state() != TaskState.TASK_KILLING
+        && !killing.contains(t.id());
   }
 
   /** One pass's working memory: kills decided in this pass count as killing for the rest of it. */
@@ -235,6 +236,8 @@ public final class Reconciler {
         }
         Long sent = f.killing.get(t.id());
         if (sent != null && now - sent > RESEND_KILL_MS) kill(t, "kill resent");
+        // written KILLING by a leader that is gone: its kill may never have been sent
+        if (sent == null && t.state() == TaskState.TASK_KILLING && !killing.contains(t.id())) kill(t, "was being killed");
       }
       f.reporting.forEach((id, st) -> {
         if (st == TaskState.TASK_UNREACHABLE) s.task(id).ifPresent(t -> unreachable.add(t.appId()));
@@ -294,6 +297,9 @@ public final class Reconciler {
     }
     if (t.state() == r.state() && (r.healthy() == null || r.healthy().equals(t.healthy()))) {
       return new ReportAction.Acknowledge(); // a resent update, or a reconciliation answer
+    }
+    if (t.state() == TaskState.TASK_KILLING && !Task.isTerminal(r.state())) {
+      return new ReportAction.Acknowledge(); // a kill is under way: only its end is news
     }
     if (f.reporting.get(r.taskId()) == r.state()) return new ReportAction.Wait();
     TaskStatusChanged.Builder c = TaskStatusChanged.newBuilder().setTaskId(r.taskId()).setState(r.state())

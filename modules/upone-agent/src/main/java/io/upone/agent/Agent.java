@@ -42,7 +42,7 @@ public final class Agent extends AbstractVerticle {
   static final String DONE = ".upone-done";
 
   private final AgentConfig config;
-  private final Executor executor;
+  private final List<Executor> executors;
   private final Map<String, AgentTask> tasks = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<String> masters = new ArrayList<>();
   private int masterIdx;
@@ -54,8 +54,13 @@ public final class Agent extends AbstractVerticle {
   private boolean killTasksOnStop;
 
   public Agent(AgentConfig config, Executor executor) {
+    this(config, List.of(executor));
+  }
+
+  /** An agent with several executors: a launch goes to the first that accepts it. The agent closes them when it stops. */
+  public Agent(AgentConfig config, List<Executor> executors) {
     this.config = config;
-    this.executor = executor;
+    this.executors = List.copyOf(executors);
     for (String m : config.masterUrl().split(",")) if (!m.isBlank()) masters.add(m.trim().replaceAll("/+$", ""));
     this.heartbeatMs = config.heartbeatMs();
   }
@@ -84,6 +89,7 @@ public final class Agent extends AbstractVerticle {
           r.post("/v1/tasks").handler(this::launch);
           r.delete("/v1/tasks/:id").handler(this::kill);
           r.get("/v1/tasks").handler(c -> c.json(taskList()));
+          r.get("/v1/tasks/:id/logs").handler(this::logs);
           r.get("/health").handler(c -> c.json(new JsonObject().put("agentId", agentId).put("tasks", tasks.size())));
           return vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost());
         })
@@ -115,7 +121,9 @@ public final class Agent extends AbstractVerticle {
         if (!Files.exists(meta) || Files.exists(sandbox.resolve(DONE))) continue;
         JsonObject j = new JsonObject(Files.readString(meta));
         AgentTask t = new AgentTask(Wire.launch(j.getJsonObject("launch")), sandbox);
-        var again = executor.reattach(j.getLong("pid"), Instant.ofEpochMilli(j.getLong("startedAtMs")), sandbox);
+        Executor executor = executorNamed(j.getString("executor", "process"));
+        var again = executor == null ? java.util.Optional.<Executor.RunningTask>empty()
+            : executor.reattach(j.getLong("pid"), Instant.ofEpochMilli(j.getLong("startedAtMs")), j.getString("containerId", ""), sandbox);
         if (again.isPresent()) {
           t.running = again.get();
           t.state = TaskState.TASK_RUNNING;
@@ -135,7 +143,23 @@ public final class Agent extends AbstractVerticle {
         out.add(t);
       }
     }
+    java.util.Set<String> known = new java.util.HashSet<>();
+    out.forEach(t -> known.add(t.launch.taskId()));
+    for (Executor e : executors) {
+      java.util.Set<String> removed = e.removeStrays(agentId, known);
+      if (!removed.isEmpty()) LOG.info("removed what {} ran for tasks this agent no longer knows: {}", e.name(), removed);
+    }
     return out;
+  }
+
+  private Executor executorNamed(String name) {
+    for (Executor e : executors) if (e.name().equals(name)) return e;
+    return null;
+  }
+
+  private Executor executorFor(TaskLaunch l) {
+    for (Executor e : executors) if (e.accepts(l)) return e;
+    return null;
   }
 
   // ---- launch and kill ---------------------------------------------------------------------------
@@ -166,7 +190,8 @@ public final class Agent extends AbstractVerticle {
 
   private void start(AgentTask t) {
     TaskLaunch l = t.launch;
-    if (!executor.accepts(l)) {
+    Executor executor = executorFor(l);
+    if (executor == null) {
       finish(t, TaskState.TASK_FAILED, 0, "no executor on this agent can run image " + l.image()
           + " (no container engine answers)", "executor_unavailable");
       return;
@@ -185,7 +210,8 @@ public final class Agent extends AbstractVerticle {
     vertx.executeBlocking(() -> {
       Executor.RunningTask running = executor.launch(l, t.sandbox, env);
       Files.writeString(t.sandbox.resolve(META), new JsonObject().put("launch", Wire.launch(l)).put("pid", running.pid())
-          .put("startedAtMs", running.startedAt().toEpochMilli()).encodePrettily());
+          .put("startedAtMs", running.startedAt().toEpochMilli()).put("executor", executor.name())
+          .put("containerId", running.containerId()).encodePrettily());
       return running;
     }, false).onComplete(ar -> {
       if (ar.failed()) {
@@ -206,7 +232,10 @@ public final class Agent extends AbstractVerticle {
     t.running.exit().whenComplete((code, err) -> vertx.runOnContext(v -> {
       if (t.terminal()) return;
       if (t.killRequested) finish(t, TaskState.TASK_KILLED, code == null ? 0 : code, "killed on request", "killed");
-      else if (code == null) finish(t, TaskState.TASK_FAILED, 137, "killed by a signal", "signaled");
+      else if (t.running.outOfMemory()) {
+        finish(t, TaskState.TASK_FAILED, code == null ? 137 : code, "out of memory: killed at its limit of "
+            + Math.round(t.launch.mem()) + " MiB", "out_of_memory");
+      } else if (code == null) finish(t, TaskState.TASK_FAILED, 137, "killed by a signal", "signaled");
       else if (code == 0) finish(t, TaskState.TASK_FINISHED, 0, "exited with 0", "");
       else finish(t, TaskState.TASK_FAILED, code, "exited with " + code, "exit_code");
     }));
@@ -256,13 +285,25 @@ public final class Agent extends AbstractVerticle {
     return a;
   }
 
+  private JsonArray executorNames() {
+    JsonArray a = new JsonArray();
+    executors.forEach(e -> a.add(e.name()));
+    return a;
+  }
+
+  /** What the master is told this agent runs: "process", "docker". */
+  public List<String> executorNamesList() {
+    return executors.stream().map(Executor::name).toList();
+  }
+
   private void heartbeat() {
     if (stopping) return;
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
         / Math.max(1, Runtime.getRuntime().availableProcessors());
     JsonObject body = new JsonObject().put("agentId", agentId).put("hostname", config.hostname()).put("url", url())
         .put("resources", Wire.resources(config.resources())).put("attributes", new JsonObject(new LinkedHashMap<>(config.attributes())))
-        .put("load", Math.max(0, load)).put("tasks", taskList());
+        .put("load", Math.max(0, load)).put("tasks", taskList()).put("executors", executorNames());
+    executors.forEach(e -> e.details().forEach(body::put));
     post("/v1/agents/heartbeat", body).onComplete(ar -> {
       if (ar.succeeded() && ar.result().getInteger("status") == 200) {
         JsonObject res = ar.result().getJsonObject("body");
@@ -298,6 +339,14 @@ public final class Agent extends AbstractVerticle {
 
   // ---- logs ----------------------------------------------------------------------------------------
 
+  /** GET /v1/tasks/:id/logs?stream=stdout|stderr&bytes=N: the end of a task's output, as text. */
+  private void logs(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    AgentTask t = tasks.get(id);
+    Path sandbox = t != null ? t.sandbox : config.workDir().resolve("sandboxes").resolve(id);
+    TaskOutput.serve(vertx, ctx, t == null ? null : t.running, sandbox, id);
+  }
+
   private void capLogs() {
     List<Path> sandboxes = tasks.values().stream().filter(t -> !t.terminal()).map(t -> t.sandbox).toList();
     vertx.executeBlocking(() -> {
@@ -315,12 +364,9 @@ public final class Agent extends AbstractVerticle {
   @Override
   public void stop(Promise<Void> stopped) {
     stopping = true;
-    if (!killTasksOnStop) {
-      stopped.complete();
-      return;
-    }
     vertx.executeBlocking(() -> {
-      endAllTasks(java.time.Duration.ofSeconds(3));
+      if (killTasksOnStop) endAllTasks(java.time.Duration.ofSeconds(3));
+      executors.forEach(Executor::close);
       return null;
     }, false).onComplete(ar -> stopped.complete());
   }

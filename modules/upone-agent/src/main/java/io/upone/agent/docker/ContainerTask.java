@@ -58,6 +58,7 @@ final class ContainerTask implements Executor.RunningTask {
         .compose(code -> engine.inspect(id).compose(c -> c == null ? Future.succeededFuture(code) : ended(c, code)))
         .onSuccess(exit::complete)
         .onFailure(e -> engine.inspect(id).onComplete(ar -> {
+          if (engine.closed()) return;
           if (ar.succeeded() && ar.result() == null) {
             exit.complete(null); // removed behind the agent's back: no exit code to tell
           } else {
@@ -68,11 +69,8 @@ final class ContainerTask implements Executor.RunningTask {
   }
 
   private void retryLater() {
-    try {
-      engine.vertxTimer(RETRY_MS, this::waitForEnd);
-    } catch (RuntimeException closed) {
-      exit.complete(null); // the engine client is closed: the agent is stopping
-    }
+    // a closed client means the agent is stopping: the container goes on, the next agent follows it
+    if (!engine.closed()) engine.vertxTimer(RETRY_MS, this::waitForEnd);
   }
 
   /** Reads how it ended, keeps its output, removes it. */
@@ -80,7 +78,12 @@ final class ContainerTask implements Executor.RunningTask {
     JsonObject st = container.getJsonObject("State", new JsonObject());
     oomKilled = st.getBoolean("OOMKilled", false);
     int code = st.getInteger("ExitCode", waitCode);
+    // the code is known now: output that cannot be had (removed meanwhile) does not lose it
     return engine.logs(id)
+        .recover(e -> {
+          LOG.warn("no output of container {}: {}", id, e.getMessage());
+          return Future.succeededFuture(new LogFrames.Output(new byte[0], new byte[0]));
+        })
         .map(out -> {
           try {
             append(sandbox.resolve("stdout"), out.stdout());
@@ -92,7 +95,7 @@ final class ContainerTask implements Executor.RunningTask {
           outputSaved = true;
           return code;
         })
-        .compose(c -> engine.remove(id).map(c));
+        .compose(c -> engine.remove(id).map(c).otherwise(c));
   }
 
   private static void append(Path file, byte[] bytes) throws IOException {

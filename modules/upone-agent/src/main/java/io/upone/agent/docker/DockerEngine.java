@@ -1,6 +1,8 @@
 package io.upone.agent.docker;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +38,8 @@ public final class DockerEngine implements AutoCloseable {
   private final SocketAddress socket;
   private final String socketPath;
   private final JsonObject version;
+  private final Context context;
+  private volatile boolean closed;
 
   private DockerEngine(Vertx vertx, String socketPath, JsonObject version, HttpClient client) {
     this.vertx = vertx;
@@ -43,6 +47,7 @@ public final class DockerEngine implements AutoCloseable {
     this.socket = SocketAddress.domainSocketAddress(socketPath);
     this.client = client;
     this.version = version;
+    this.context = vertx.getOrCreateContext();
   }
 
   /** A reply: status and body. */
@@ -217,13 +222,27 @@ public final class DockerEngine implements AutoCloseable {
 
   // ---- plumbing ----------------------------------------------------------------------------------
 
+  /**
+   * One request, issued on the client's own event loop whatever thread asks: a response's body
+   * handler must be set in the same turn the response arrives, or a short body can be gone by
+   * the time it is (seen here as 200 replies with Content-Length but no body, when the request
+   * was made from a worker thread).
+   */
   Future<Reply> call(HttpMethod method, String uri, Buffer body, long timeoutMs) {
+    if (closed) return Future.failedFuture(new DockerException(503, "the Docker engine client is closed"));
     RequestOptions o = new RequestOptions().setServer(socket).setHost("localhost").setPort(80).setMethod(method)
         .setURI(uri).setIdleTimeout(timeoutMs);
     if (body != null) o.putHeader("Content-Type", "application/json");
-    return client.request(o)
+    Promise<Reply> reply = Promise.promise();
+    context.runOnContext(v -> client.request(o)
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(res -> res.body().map(b -> new Reply(res.statusCode(), b)));
+        .compose(res -> res.body().map(b -> new Reply(res.statusCode(), b)))
+        .onComplete(reply));
+    return reply.future();
+  }
+
+  boolean closed() {
+    return closed;
   }
 
   private static String enc(String s) {
@@ -237,6 +256,7 @@ public final class DockerEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     vertx.close();
   }
 

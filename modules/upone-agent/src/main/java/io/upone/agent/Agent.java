@@ -391,6 +391,15 @@ public final class Agent extends AbstractVerticle {
         t.running.signal("KILL");
       }
     }
+    // a container's exit completes once the engine removed it: give that a moment, or it stays behind
+    long removal = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    for (AgentTask t : alive) {
+      try {
+        t.running.exit().get(Math.max(1, removal - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+      } catch (Exception e) {
+        LOG.warn("task {} did not end within 10 s of SIGKILL", t.launch.taskId());
+      }
+    }
   }
 
   private String deploymentId;

@@ -12,11 +12,11 @@ import java.util.Map;
  * limits, mounts, network and the docker parameters upone knows
  * ({@link io.upone.core.container.DockerParameters}).
  */
-final class CreateBody {
+public final class CreateBody {
   /** Labels that tie a container to its task and agent: restarts find their containers by them. */
-  static final String TASK_LABEL = "io.upone.task-id";
-  static final String APP_LABEL = "io.upone.app-id";
-  static final String AGENT_LABEL = "io.upone.agent-id";
+  public static final String TASK_LABEL = "io.upone.task-id";
+  public static final String APP_LABEL = "io.upone.app-id";
+  public static final String AGENT_LABEL = "io.upone.agent-id";
   /** Where the task's sandbox is mounted inside the container (Mesos puts it at the same place). */
   static final String SANDBOX = "/mnt/mesos/sandbox";
 

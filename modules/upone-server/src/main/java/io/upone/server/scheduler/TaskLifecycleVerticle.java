@@ -412,9 +412,7 @@ public final class TaskLifecycleVerticle extends AbstractVerticle implements Clu
       }
       cycle.launching(taskId, new Placed(taskId, app.getId(), offer.agentId(), app.getLabelsMap()));
       p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(launched));
-      launches.add(new TaskLaunch(taskId, app.getId(), app.getVersion(), offer.agentId(), app.getCmd(),
-          app.getArgsList(), app.getContainer().getImage(), run != null ? JobRunner.env(run) : app.getEnvMap(),
-          app.getCpus(), app.getMem(), app.getDisk(), pl.hostPorts(), app.getTaskKillGracePeriodSeconds()));
+      launches.add(TaskLaunch.of(taskId, app, offer.agentId(), run != null ? JobRunner.env(run) : app.getEnvMap(), pl.hostPorts()));
     }
     // written to the log first: a new leader knows every task that may exist
     Future.fromCompletionStage(log.append(p.build()), context).onComplete(ar -> {

@@ -198,6 +198,14 @@ class DockerExecutorTest {
   }
 
   @Test
+  void networkNoneLeavesOnlyLoopback() throws Exception {
+    TaskContainer none = new TaskContainer("NONE", List.of(), List.of(), List.of(), false, false, Map.of());
+    TaskLaunch l = launch("none-" + UUID.randomUUID(), "ls /sys/class/net", 0.1, 32, List.of(), none);
+    assertEquals(0, run(l).exit().get(60, TimeUnit.SECONDS));
+    assertEquals("lo\n", stdout(l));
+  }
+
+  @Test
   void aMissingImageFailsTheLaunchWithAClearMessage() {
     TaskLaunch l = new TaskLaunch("noimg-" + UUID.randomUUID(), "/test/app", 1, agentId, "true", List.of(),
         "local/no-such-image:1", Map.of(), 0.1, 32, 0, List.of(), 2, TaskContainer.HOST);

@@ -21,12 +21,10 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,55 +104,8 @@ public final class Agent extends AbstractVerticle {
   // ---- recovery --------------------------------------------------------------------------------
 
   private List<AgentTask> recover() throws Exception {
-    Files.createDirectories(config.workDir().resolve("sandboxes"));
-    Path idFile = config.workDir().resolve("agent-id");
-    if (Files.exists(idFile)) {
-      agentId = Files.readString(idFile).trim();
-    } else {
-      agentId = "agent-" + UUID.randomUUID();
-      Files.writeString(idFile, agentId);
-    }
-    List<AgentTask> out = new ArrayList<>();
-    try (var dirs = Files.list(config.workDir().resolve("sandboxes"))) {
-      for (Path sandbox : (Iterable<Path>) dirs::iterator) {
-        Path meta = sandbox.resolve(META);
-        if (!Files.exists(meta) || Files.exists(sandbox.resolve(DONE))) continue;
-        JsonObject j = new JsonObject(Files.readString(meta));
-        AgentTask t = new AgentTask(Wire.launch(j.getJsonObject("launch")), sandbox);
-        Executor executor = executorNamed(j.getString("executor", "process"));
-        var again = executor == null ? java.util.Optional.<Executor.RunningTask>empty()
-            : executor.reattach(j.getLong("pid"), Instant.ofEpochMilli(j.getLong("startedAtMs")), j.getString("containerId", ""), sandbox);
-        if (again.isPresent()) {
-          t.running = again.get();
-          t.state = TaskState.TASK_RUNNING;
-          LOG.info("re-attached to task {} (pid {})", t.launch.taskId(), t.running.pid());
-        } else {
-          Integer code = io.upone.agent.exec.ProcessExecutor.readExit(sandbox);
-          if (code != null) {
-            t.state = code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
-            t.exitCode = code;
-            t.message = "exited with " + code + " while the agent was down";
-          } else {
-            t.state = TaskState.TASK_LOST;
-            t.reason = "agent_restarted";
-            t.message = "the task's process was gone when the agent restarted";
-          }
-        }
-        out.add(t);
-      }
-    }
-    java.util.Set<String> known = new java.util.HashSet<>();
-    out.forEach(t -> known.add(t.launch.taskId()));
-    for (Executor e : executors) {
-      java.util.Set<String> removed = e.removeStrays(agentId, known);
-      if (!removed.isEmpty()) LOG.info("removed what {} ran for tasks this agent no longer knows: {}", e.name(), removed);
-    }
-    return out;
-  }
-
-  private Executor executorNamed(String name) {
-    for (Executor e : executors) if (e.name().equals(name)) return e;
-    return null;
+    agentId = Recovery.agentId(config.workDir());
+    return Recovery.tasks(config.workDir(), agentId, executors);
   }
 
   private Executor executorFor(TaskLaunch l) {

@@ -110,7 +110,9 @@ class ContainerAppTest {
 
   @Test
   void anImageAppServesOnItsHostPortAndLeavesNoContainerWhenDeleted() throws Exception {
-    Agent agent = startAgent("d", "cpus:2;mem:1024;disk:1000;ports:[32300-32309]", true);
+    // one port that is free now: other programs on this machine hold ports of any fixed range
+    int free = TestNode.freePort();
+    Agent agent = startAgent("d", "cpus:2;mem:1024;disk:1000;ports:[" + free + "-" + free + "]", true);
     TestNode.await("the agent", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
     JsonObject described = master.get("/v1/agents").json().getJsonArray("agents").getJsonObject(0);
     assertEquals(new JsonArray().add("docker").add("process"), described.getJsonArray("executors"));
@@ -144,6 +146,29 @@ class ContainerAppTest {
         return false;
       }
     });
+  }
+
+  @Test
+  void badContainerFieldsAre400NamingTheFieldAndWriteNothing() {
+    String[][] cases = {
+        {"\"docker\": {\"image\": \"Not A/Reference\"}", "container.docker.image"},
+        {"\"docker\": {\"image\": \"" + IMAGE + "\"}, \"volumes\": [{\"containerPath\": \"/d\", \"hostPath\": \"data\"}]",
+            "container.volumes[0].hostPath"},
+        {"\"docker\": {\"image\": \"" + IMAGE + "\"}, \"volumes\": [{\"containerPath\": \"/d\", \"hostPath\": \"/proc/1\"}]",
+            "container.volumes[0].hostPath"},
+        {"\"docker\": {\"image\": \"" + IMAGE + "\", \"network\": \"BRIDGE\"}, \"portMappings\": [{\"hostPort\": 0}]",
+            "container.portMappings[0].containerPort"},
+        {"\"docker\": {\"image\": \"" + IMAGE + "\", \"privileged\": true}", "container.docker.privileged"}};
+    long before = master.lastEventIndex();
+    for (String[] c : cases) {
+      TestNode.Resp r = master.post("/v1/apps", "{\"id\": \"/ctr/bad\", \"cmd\": \"true\", \"container\": {\"type\": \"DOCKER\", "
+          + c[0] + "}}");
+      assertEquals(400, r.status(), r.body());
+      assertTrue(r.json().getJsonArray("errors").stream().anyMatch(e -> c[1].equals(((JsonObject) e).getString("field"))),
+          "expected an error on " + c[1] + " in " + r.body());
+    }
+    assertEquals(404, master.get("/v1/apps/ctr/bad").status());
+    assertEquals(before, master.lastEventIndex(), "nothing written");
   }
 
   @Test

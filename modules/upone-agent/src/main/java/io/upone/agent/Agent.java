@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The upone agent: offers this machine to the master and runs the tasks it is given as real
- * processes. It heartbeats its resources and every task's state (the master reconciles from
+ * processes, or as containers when it has the Docker executor (the first executor that accepts a
+ * launch runs it). It heartbeats its resources and every task's state (the master reconciles from
  * that), sends each status change at once, and forgets a finished task only when the master
  * says its end is committed. After a restart it re-attaches to tasks that still run.
  */
@@ -236,14 +237,14 @@ public final class Agent extends AbstractVerticle {
     return a;
   }
 
-  private JsonArray executorNames() {
+  private JsonArray executorsJson() {
     JsonArray a = new JsonArray();
     executors.forEach(e -> a.add(e.name()));
     return a;
   }
 
   /** What the master is told this agent runs: "process", "docker". */
-  public List<String> executorNamesList() {
+  public List<String> executorNames() {
     return executors.stream().map(Executor::name).toList();
   }
 
@@ -253,7 +254,7 @@ public final class Agent extends AbstractVerticle {
         / Math.max(1, Runtime.getRuntime().availableProcessors());
     JsonObject body = new JsonObject().put("agentId", agentId).put("hostname", config.hostname()).put("url", url())
         .put("resources", Wire.resources(config.resources())).put("attributes", new JsonObject(new LinkedHashMap<>(config.attributes())))
-        .put("load", Math.max(0, load)).put("tasks", taskList()).put("executors", executorNames());
+        .put("load", Math.max(0, load)).put("tasks", taskList()).put("executors", executorsJson());
     executors.forEach(e -> e.details().forEach(body::put));
     post("/v1/agents/heartbeat", body).onComplete(ar -> {
       if (ar.succeeded() && ar.result().getInteger("status") == 200) {

@@ -126,7 +126,7 @@ public final class Main implements Runnable {
             + (long) cfg.mesos().failoverTimeoutSeconds() + " s)");
       }
       if (server.localAgent() != null) {
-        System.out.println("upone: local agent " + server.localAgent().agentId() + " runs " + server.localAgent().executorNamesList()
+        System.out.println("upone: local agent " + server.localAgent().agentId() + " runs " + server.localAgent().executorNames()
             + " on this machine");
       }
       if (server.awaitReady(Duration.ofSeconds(30))) {

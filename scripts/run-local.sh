@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts one upone node in the foreground: a one-member raft group with its data in data/node1,
-# and an embedded agent that runs tasks as real processes on this machine (ended on Ctrl-C).
+# and an embedded agent that runs tasks as real processes on this machine, and as Docker containers
+# when an engine answers (DOCKER_HOST, /var/run/docker.sock, /tmp/ctr/docker.sock); ended on Ctrl-C.
 # Env: UPONE_HTTP_PORT (8080), UPONE_RAFT (127.0.0.1:7070), UPONE_DATA_DIR (data/node1), JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -21,18 +21,17 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The upone agent: offers this machine to the master and runs the tasks it is given as real
- * processes. It heartbeats its resources and every task's state (the master reconciles from
+ * processes, or as containers when it has the Docker executor (the first executor that accepts a
+ * launch runs it). It heartbeats its resources and every task's state (the master reconciles from
  * that), sends each status change at once, and forgets a finished task only when the master
  * says its end is committed. After a restart it re-attaches to tasks that still run.
  */
@@ -42,7 +41,7 @@ public final class Agent extends AbstractVerticle {
   static final String DONE = ".upone-done";
 
   private final AgentConfig config;
-  private final Executor executor;
+  private final List<Executor> executors;
   private final Map<String, AgentTask> tasks = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<String> masters = new ArrayList<>();
   private int masterIdx;
@@ -54,8 +53,13 @@ public final class Agent extends AbstractVerticle {
   private boolean killTasksOnStop;
 
   public Agent(AgentConfig config, Executor executor) {
+    this(config, List.of(executor));
+  }
+
+  /** An agent with several executors: a launch goes to the first that accepts it. The agent closes them when it stops. */
+  public Agent(AgentConfig config, List<Executor> executors) {
     this.config = config;
-    this.executor = executor;
+    this.executors = List.copyOf(executors);
     for (String m : config.masterUrl().split(",")) if (!m.isBlank()) masters.add(m.trim().replaceAll("/+$", ""));
     this.heartbeatMs = config.heartbeatMs();
   }
@@ -87,6 +91,7 @@ public final class Agent extends AbstractVerticle {
           r.post("/v1/tasks").handler(this::launch);
           r.delete("/v1/tasks/:id").handler(this::kill);
           r.get("/v1/tasks").handler(c -> c.json(taskList()));
+          r.get("/v1/tasks/:id/logs").handler(this::logs);
           r.get("/health").handler(c -> c.json(new JsonObject().put("agentId", agentId).put("tasks", tasks.size())));
           return vertx.createHttpServer().requestHandler(r).listen(config.httpPort(), config.httpHost());
         })
@@ -103,42 +108,13 @@ public final class Agent extends AbstractVerticle {
   // ---- recovery --------------------------------------------------------------------------------
 
   private List<AgentTask> recover() throws Exception {
-    Files.createDirectories(config.workDir().resolve("sandboxes"));
-    Path idFile = config.workDir().resolve("agent-id");
-    if (Files.exists(idFile)) {
-      agentId = Files.readString(idFile).trim();
-    } else {
-      agentId = "agent-" + UUID.randomUUID();
-      Files.writeString(idFile, agentId);
-    }
-    List<AgentTask> out = new ArrayList<>();
-    try (var dirs = Files.list(config.workDir().resolve("sandboxes"))) {
-      for (Path sandbox : (Iterable<Path>) dirs::iterator) {
-        Path meta = sandbox.resolve(META);
-        if (!Files.exists(meta) || Files.exists(sandbox.resolve(DONE))) continue;
-        JsonObject j = new JsonObject(Files.readString(meta));
-        AgentTask t = new AgentTask(Wire.launch(j.getJsonObject("launch")), sandbox);
-        var again = executor.reattach(j.getLong("pid"), Instant.ofEpochMilli(j.getLong("startedAtMs")), sandbox);
-        if (again.isPresent()) {
-          t.running = again.get();
-          t.state = TaskState.TASK_RUNNING;
-          LOG.info("re-attached to task {} (pid {})", t.launch.taskId(), t.running.pid());
-        } else {
-          Integer code = io.upone.agent.exec.ProcessExecutor.readExit(sandbox);
-          if (code != null) {
-            t.state = code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
-            t.exitCode = code;
-            t.message = "exited with " + code + " while the agent was down";
-          } else {
-            t.state = TaskState.TASK_LOST;
-            t.reason = "agent_restarted";
-            t.message = "the task's process was gone when the agent restarted";
-          }
-        }
-        out.add(t);
-      }
-    }
-    return out;
+    agentId = Recovery.agentId(config.workDir());
+    return Recovery.tasks(config.workDir(), agentId, executors);
+  }
+
+  private Executor executorFor(TaskLaunch l) {
+    for (Executor e : executors) if (e.accepts(l)) return e;
+    return null;
   }
 
   // ---- launch and kill ---------------------------------------------------------------------------
@@ -169,7 +145,8 @@ public final class Agent extends AbstractVerticle {
 
   private void start(AgentTask t) {
     TaskLaunch l = t.launch;
-    if (!executor.accepts(l)) {
+    Executor executor = executorFor(l);
+    if (executor == null) {
       finish(t, TaskState.TASK_FAILED, 0, "no executor on this agent can run image " + l.image()
           + " (no container engine answers)", "executor_unavailable");
       return;
@@ -178,7 +155,8 @@ public final class Agent extends AbstractVerticle {
     vertx.executeBlocking(() -> {
       Executor.RunningTask running = executor.launch(l, t.sandbox, env);
       Files.writeString(t.sandbox.resolve(META), new JsonObject().put("launch", Wire.launch(l)).put("pid", running.pid())
-          .put("startedAtMs", running.startedAt().toEpochMilli()).encodePrettily());
+          .put("startedAtMs", running.startedAt().toEpochMilli()).put("executor", executor.name())
+          .put("containerId", running.containerId()).encodePrettily());
       return running;
     }, false).onComplete(ar -> {
       if (ar.failed()) {
@@ -244,7 +222,10 @@ public final class Agent extends AbstractVerticle {
       });
       return;
     }
-    if (code == null) finish(t, TaskState.TASK_FAILED, 137, "killed by a signal", "signaled");
+    if (t.running.outOfMemory()) {
+      finish(t, TaskState.TASK_FAILED, code == null ? 137 : code, "out of memory: killed at its limit of "
+          + Math.round(t.launch.mem()) + " MiB", "out_of_memory");
+    } else if (code == null) finish(t, TaskState.TASK_FAILED, 137, "killed by a signal", "signaled");
     else if (code == 0) finish(t, TaskState.TASK_FINISHED, 0, "exited with 0", "");
     else finish(t, TaskState.TASK_FAILED, code, "exited with " + code, "exit_code");
   }
@@ -300,13 +281,25 @@ public final class Agent extends AbstractVerticle {
     return a;
   }
 
+  private JsonArray executorsJson() {
+    JsonArray a = new JsonArray();
+    executors.forEach(e -> a.add(e.name()));
+    return a;
+  }
+
+  /** What the master is told this agent runs: "process", "docker". */
+  public List<String> executorNames() {
+    return executors.stream().map(Executor::name).toList();
+  }
+
   private void heartbeat() {
     if (stopping) return;
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
         / Math.max(1, Runtime.getRuntime().availableProcessors());
     JsonObject body = new JsonObject().put("agentId", agentId).put("hostname", config.hostname()).put("url", url())
         .put("resources", Wire.resources(config.resources())).put("attributes", new JsonObject(new LinkedHashMap<>(config.attributes())))
-        .put("load", Math.max(0, load)).put("tasks", taskList());
+        .put("load", Math.max(0, load)).put("tasks", taskList()).put("executors", executorsJson());
+    executors.forEach(e -> e.details().forEach(body::put));
     post("/v1/agents/heartbeat", body).onComplete(ar -> {
       if (ar.succeeded() && ar.result().getInteger("status") == 200) {
         JsonObject res = ar.result().getJsonObject("body");
@@ -342,6 +335,14 @@ public final class Agent extends AbstractVerticle {
 
   // ---- logs ----------------------------------------------------------------------------------------
 
+  /** GET /v1/tasks/:id/logs?stream=stdout|stderr&bytes=N: the end of a task's output, as text. */
+  private void logs(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    AgentTask t = tasks.get(id);
+    Path sandbox = t != null ? t.sandbox : config.workDir().resolve("sandboxes").resolve(id);
+    TaskOutput.serve(vertx, ctx, t == null ? null : t.running, sandbox, id);
+  }
+
   private void capLogs() {
     List<Path> sandboxes = tasks.values().stream().filter(t -> !t.terminal()).map(t -> t.sandbox).toList();
     vertx.executeBlocking(() -> {
@@ -359,12 +360,9 @@ public final class Agent extends AbstractVerticle {
   @Override
   public void stop(Promise<Void> stopped) {
     stopping = true;
-    if (!killTasksOnStop) {
-      stopped.complete();
-      return;
-    }
     vertx.executeBlocking(() -> {
-      endAllTasks(java.time.Duration.ofSeconds(3));
+      if (killTasksOnStop) endAllTasks(java.time.Duration.ofSeconds(3));
+      executors.forEach(Executor::close);
       return null;
     }, false).onComplete(ar -> stopped.complete());
   }
@@ -387,6 +385,15 @@ public final class Agent extends AbstractVerticle {
         t.running.exit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
       } catch (Exception e) {
         t.running.signal("KILL");
+      }
+    }
+    // a container's exit completes once the engine removed it: give that a moment, or it stays behind
+    long removal = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    for (AgentTask t : alive) {
+      try {
+        t.running.exit().get(Math.max(1, removal - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+      } catch (Exception e) {
+        LOG.warn("task {} did not end within 10 s of SIGKILL", t.launch.taskId());
       }
     }
   }

@@ -1,5 +1,7 @@
 package io.upone.core;
 
+import io.upone.core.container.ContainerPolicy;
+import io.upone.core.container.ContainerValidator;
 import io.upone.core.proto.AppSpec;
 import io.upone.core.proto.Constraint;
 import io.upone.core.proto.HealthCheck;
@@ -28,7 +30,14 @@ public final class AppValidator {
 
   private AppValidator() {}
 
+  /** The cluster's container policy, from this process's environment (see {@link ContainerPolicy#fromEnvironment}). */
+  private static final ContainerPolicy POLICY = ContainerPolicy.fromEnvironment(System.getenv());
+
   public static List<FieldError> validate(AppSpec s) {
+    return validate(s, POLICY);
+  }
+
+  public static List<FieldError> validate(AppSpec s, ContainerPolicy policy) {
     List<FieldError> e = new ArrayList<>();
     AppId.problem(s.getId()).ifPresent(r -> e.add(new FieldError("id", r)));
     boolean hasImage = s.hasContainer() && !s.getContainer().getImage().isEmpty();
@@ -57,6 +66,7 @@ public final class AppValidator {
     s.getEnvMap().keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).sorted()
         .forEach(k -> e.add(new FieldError("env." + k, "must be a valid environment variable name")));
     ports(s, e);
+    ContainerValidator.validate(s, policy, e);
     for (int i = 0; i < s.getConstraintsCount(); i++) constraint(s.getConstraints(i), "constraints[" + i + "]", e);
     for (int i = 0; i < s.getHealthChecksCount(); i++) healthCheck(s, s.getHealthChecks(i), "healthChecks[" + i + "]", e);
     if (s.hasLoadBalancer()) {

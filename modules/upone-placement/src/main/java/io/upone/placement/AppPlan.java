@@ -29,7 +29,11 @@ public final class AppPlan {
     this.requested = d.count();
     this.strategy = strategy;
     this.wantedPorts = PortAllocation.wanted(app);
-    this.staticFilters = c.staticFilters();
+    List<StaticFilter> statics = new ArrayList<>();
+    // an image needs an engine before anything else matters about the agent
+    if (!app.getContainer().getImage().isEmpty()) statics.add(new ExecutorFilter(ExecutorFilter.DOCKER));
+    statics.addAll(c.staticFilters());
+    this.staticFilters = statics;
     this.countsByField = c.countsByField();
     this.groupedFields = c.groupedFields();
     this.maxWeight = maxWeight;

@@ -17,8 +17,8 @@ final class ClusterView {
 
   static ClusterView of(PlacementRequest r) {
     Map<String, AgentInfo> m = new TreeMap<>();
-    for (ClusterDriver.Agent a : r.knownAgents().values()) m.put(a.agentId(), new AgentInfo(a.agentId(), a.hostname(), a.attributes()));
-    for (Offer o : r.offers()) m.putIfAbsent(o.agentId(), new AgentInfo(o.agentId(), o.hostname(), o.attributes()));
+    for (ClusterDriver.Agent a : r.knownAgents().values()) m.put(a.agentId(), new AgentInfo(a.agentId(), a.hostname(), a.attributes(), a.executors()));
+    for (Offer o : r.offers()) m.putIfAbsent(o.agentId(), new AgentInfo(o.agentId(), o.hostname(), o.attributes(), o.executors()));
     return new ClusterView(Collections.unmodifiableMap(m));
   }
 

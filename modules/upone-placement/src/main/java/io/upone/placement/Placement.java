@@ -126,7 +126,7 @@ public final class Placement {
     Set<String> ids = new HashSet<>();
     for (Offer o : sorted) {
       if (!ids.add(o.offerId())) throw new IllegalArgumentException("offers: offer " + o.offerId() + " appears more than once");
-      AgentInfo agent = new AgentInfo(o.agentId(), o.hostname(), o.attributes());
+      AgentInfo agent = new AgentInfo(o.agentId(), o.hostname(), o.attributes(), o.executors());
       out.add(new OfferSlot(o, agent, config.weightOf(agent), out.size()));
     }
     return out;

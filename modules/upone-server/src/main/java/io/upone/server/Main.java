@@ -131,7 +131,8 @@ public final class Main implements Runnable {
             + (long) cfg.mesos().failoverTimeoutSeconds() + " s)");
       }
       if (server.localAgent() != null) {
-        System.out.println("upone: local agent " + server.localAgent().agentId() + " runs tasks as processes on this machine");
+        System.out.println("upone: local agent " + server.localAgent().agentId() + " runs " + server.localAgent().executorNames()
+            + " on this machine");
       }
       if (server.awaitReady(Duration.ofSeconds(30))) {
         System.out.println("upone: ready at " + server.url() + " — try: curl " + server.url() + "/v1/cluster");
@@ -186,7 +187,7 @@ public final class Main implements Runnable {
         return 2;
       }
       io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-      io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, new io.upone.agent.exec.ProcessExecutor());
+      io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, io.upone.agent.AgentExecutors.detect(System.getenv(), 10L << 20));
       try {
         vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {

@@ -6,7 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.upone.agent.Agent;
 import io.upone.agent.AgentConfig;
 import io.upone.agent.LocalMachine;
-import io.upone.agent.exec.ProcessExecutor;
+import io.upone.agent.AgentExecutors;
 import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
 import io.upone.server.bus.CommittedFeed;
@@ -55,11 +55,12 @@ public final class UponeServer {
     String host = la.hostname() == null ? LocalMachine.hostname() : la.hostname();
     AgentConfig ac = new AgentConfig("http://127.0.0.1:" + http.port(), res, AgentConfig.parseAttributes(la.attributes()),
         config.dataDir().resolve("agent"), host, "127.0.0.1", 0, config.scheduler().heartbeatMs(), 10L << 20);
-    Agent agent = new Agent(ac, new ProcessExecutor()).killTasksOnStop(true);
-    return vertx.deployVerticle(agent).map(id -> {
+    // asking a Docker engine may block for seconds: not on the event loop
+    return vertx.executeBlocking(() -> new Agent(ac, AgentExecutors.detect(System.getenv(), 10L << 20)).killTasksOnStop(true), false)
+        .compose(agent -> vertx.deployVerticle(agent).map(id -> {
       agent.deploymentId(id);
       return agent;
-    });
+    }));
   }
 
   /** The embedded agent, or null. */

@@ -6,13 +6,24 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs tasks on this machine. The process executor is always there; other executors (Docker)
  * are offered only where their engine answers. Methods may block: call them off the event loop.
  */
-public interface Executor {
+public interface Executor extends AutoCloseable {
+
+  /** What the agent advertises and records in a task's sandbox: "process", "docker". */
+  default String name() {
+    return "process";
+  }
+
+  /** What to tell the master beside the name (e.g. the engine's version); empty when nothing. */
+  default Map<String, String> details() {
+    return Map.of();
+  }
 
   /** Whether this executor can run the launch (e.g. a container image needs a container engine). */
   boolean accepts(TaskLaunch launch);
@@ -21,6 +32,26 @@ public interface Executor {
 
   /** Finds a task started by an earlier agent process, if it still runs. */
   Optional<RunningTask> reattach(long pid, Instant startedAt, Path sandbox);
+
+  /**
+   * Finds a task started by an earlier agent process, by its container id when it has one
+   * ({@link RunningTask#containerId()}); executors without containers look at the pid alone.
+   */
+  default Optional<RunningTask> reattach(long pid, Instant startedAt, String containerId, Path sandbox) {
+    return reattach(pid, startedAt, sandbox);
+  }
+
+  /**
+   * After recovery: ends and removes what this executor started for this agent that is not one
+   * of {@code knownTaskIds} (an earlier agent process started it and then lost its sandbox).
+   * @return the task ids of what was removed
+   */
+  default Set<String> removeStrays(String agentId, Set<String> knownTaskIds) {
+    return Set.of();
+  }
+
+  @Override
+  default void close() {}
 
   /** A started task: its process group, start time and exit. */
   interface RunningTask {
@@ -42,6 +73,24 @@ public interface Executor {
      */
     default boolean groupAlive() {
       return alive();
+    }
+
+    /** The container the task runs in, which finds it again after an agent restart; empty for processes. */
+    default String containerId() {
+      return "";
+    }
+
+    /** Whether the task was ended by the kernel's out-of-memory killer at its memory limit. */
+    default boolean outOfMemory() {
+      return false;
+    }
+
+    /**
+     * The task's output so far ("stdout" or "stderr") when it is not in the sandbox's files yet
+     * (a container's output stays in the engine until it ends); empty: read the sandbox file.
+     */
+    default Optional<byte[]> output(String stream) throws IOException {
+      return Optional.empty();
     }
   }
 }

@@ -26,6 +26,11 @@ public final class ProcessExecutor implements Executor {
       "\"$@\"; code=$?; printf '%s' \"$code\" > .upone-exit; exit \"$code\"";
 
   @Override
+  public String name() {
+    return "process";
+  }
+
+  @Override
   public boolean accepts(TaskLaunch launch) {
     return launch.image().isEmpty();
   }

@@ -13,6 +13,9 @@ final class AgentRecord {
   String hostname;
   String url;
   Map<String, String> attributes = Map.of();
+  /** What the agent runs ("process", "docker") and what it says of its engines (dockerVersion). */
+  Set<String> executors = Set.of("process");
+  Map<String, String> executorDetails = Map.of();
   Resources total;
   double load;
   long lastSeenMs;

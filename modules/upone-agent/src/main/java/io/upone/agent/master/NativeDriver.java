@@ -123,6 +123,13 @@ public final class NativeDriver implements ClusterDriver {
     Map<String, String> attrs = new LinkedHashMap<>();
     hb.getJsonObject("attributes", new JsonObject()).forEach(e -> attrs.put(e.getKey(), String.valueOf(e.getValue())));
     a.attributes = attrs;
+    // an agent that does not say what it runs predates containers: processes only
+    Set<String> executors = new java.util.TreeSet<>();
+    hb.getJsonArray("executors", new JsonArray().add("process")).forEach(e -> executors.add(String.valueOf(e)));
+    a.executors = executors;
+    Map<String, String> details = new LinkedHashMap<>();
+    for (String k : List.of("dockerVersion", "dockerApiVersion")) if (hb.getString(k) != null) details.put(k, hb.getString(k));
+    a.executorDetails = details;
     a.total = Wire.resources(hb.getJsonObject("resources", new JsonObject()));
     a.load = hb.getDouble("load", 0.0);
     a.lastSeenMs = System.currentTimeMillis();
@@ -195,7 +202,7 @@ public final class NativeDriver implements ClusterDriver {
     AgentRecord.Used used = a.used();
     Resources free = new Resources(Math.max(0, a.total.cpus() - used.cpus()), Math.max(0, a.total.mem() - used.mem()),
         Math.max(0, a.total.disk() - used.disk()), a.total.ports());
-    return new Offer(offerId, a.id, a.hostname, a.attributes, free, used.ports(), a.load);
+    return new Offer(offerId, a.id, a.hostname, a.attributes, free, used.ports(), a.load, a.executors);
   }
 
   /** Every registered agent's free resources now, whether or not it is offered. */
@@ -288,7 +295,7 @@ public final class NativeDriver implements ClusterDriver {
   @Override
   public Map<String, Agent> agents() {
     Map<String, Agent> out = new LinkedHashMap<>();
-    agents.forEach((id, a) -> out.put(id, new Agent(id, a.hostname == null ? "" : a.hostname, a.attributes)));
+    agents.forEach((id, a) -> out.put(id, new Agent(id, a.hostname == null ? "" : a.hostname, a.attributes, a.executors)));
     return out;
   }
 
@@ -328,7 +335,9 @@ public final class NativeDriver implements ClusterDriver {
             .put("resources", a.total == null ? null : Wire.resources(a.total))
             .put("used", new JsonObject().put("cpus", u.cpus()).put("mem", u.mem()).put("disk", u.disk())
                 .put("ports", new JsonArray(new ArrayList<>(u.ports()))))
-            .put("tasks", a.reported.size()).put("load", a.load).put("lastSeenMs", a.lastSeenMs));
+            .put("tasks", a.reported.size()).put("load", a.load).put("lastSeenMs", a.lastSeenMs)
+            .put("executors", new JsonArray(new ArrayList<>(a.executors))));
+        a.executorDetails.forEach(out.getJsonObject(out.size() - 1)::put);
       }
       answer.accept(out);
     });

@@ -62,9 +62,15 @@ public interface ClusterDriver {
 
   record TaskRef(String taskId, String agentId) {}
 
-  record Agent(String agentId, String hostname, Map<String, String> attributes) {
+  /** {@code executors}: what the agent runs ("process", "docker"); empty when the driver does not know. */
+  record Agent(String agentId, String hostname, Map<String, String> attributes, java.util.Set<String> executors) {
     public Agent {
       attributes = Map.copyOf(attributes);
+      executors = java.util.Set.copyOf(executors);
+    }
+
+    public Agent(String agentId, String hostname, Map<String, String> attributes) {
+      this(agentId, hostname, attributes, java.util.Set.of());
     }
   }
 

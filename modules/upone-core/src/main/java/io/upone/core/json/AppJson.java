@@ -16,6 +16,7 @@ import io.upone.core.proto.DeploymentKind;
 import io.upone.core.proto.HealthCheck;
 import io.upone.core.proto.LoadBalancer;
 import io.upone.core.proto.NetworkMode;
+import io.upone.core.proto.Parameter;
 import io.upone.core.proto.PortDefinition;
 import io.upone.core.proto.PortMapping;
 import io.upone.core.proto.Protocol;
@@ -145,7 +146,7 @@ public final class AppJson {
     r.finish();
 
     // Host networking with no ports named gets one dynamic port, as Marathon does.
-    if (b.getNetworkMode() != NetworkMode.BRIDGE && !r.has("portDefinitions") && !r.has("ports")) {
+    if (b.getNetworkMode() == NetworkMode.HOST && !r.has("portDefinitions") && !r.has("ports")) {
       b.addPortDefinitions(PortDefinition.newBuilder().setPort(0).setProtocol(Protocol.TCP));
     }
     return new Read(b.build(), errors, version.isPresent());
@@ -192,10 +193,18 @@ public final class AppJson {
         switch (n) {
           case "BRIDGE" -> b.setNetworkMode(NetworkMode.BRIDGE);
           case "HOST" -> b.setNetworkMode(NetworkMode.HOST);
-          default -> d.error(d.path("network"), "must be HOST or BRIDGE");
+          case "NONE" -> b.setNetworkMode(NetworkMode.NONE);
+          default -> d.error(d.path("network"), "must be HOST, BRIDGE or NONE");
         }
       });
       d.array("portMappings", (el, p) -> JsonReader.of(el, p, errors).ifPresent(m -> cb.addPortMappings(readPortMapping(m))));
+      d.array("parameters", (el, p) -> JsonReader.of(el, p, errors).ifPresent(kv -> {
+        Parameter.Builder pb = Parameter.newBuilder();
+        kv.string("key").ifPresentOrElse(pb::setKey, () -> kv.error(kv.path("key"), "is required"));
+        kv.string("value").ifPresent(pb::setValue);
+        kv.finish();
+        cb.addParameters(pb);
+      }));
       d.finish();
     });
     c.array("portMappings", (el, p) -> JsonReader.of(el, p, errors).ifPresent(m -> cb.addPortMappings(readPortMapping(m))));
@@ -330,6 +339,11 @@ public final class AppJson {
         d.put("image", c.getImage());
         d.put("forcePullImage", c.getForcePullImage());
         d.put("privileged", c.getPrivileged());
+        if (s.getNetworkMode() == NetworkMode.NONE) d.put("network", "NONE");
+        if (c.getParametersCount() > 0) {
+          ArrayNode ps = d.putArray("parameters");
+          for (Parameter p : c.getParametersList()) ps.addObject().put("key", p.getKey()).put("value", p.getValue());
+        }
       }
       if (c.getPortMappingsCount() > 0) {
         ArrayNode pms = co.putArray("portMappings");
@@ -353,7 +367,10 @@ public final class AppJson {
         }
       }
     }
-    o.putArray("networks").addObject().put("mode", s.getNetworkMode() == NetworkMode.BRIDGE ? "container/bridge" : "host");
+    // NONE has no Marathon networks[] mode: it is written as container.docker.network above
+    if (s.getNetworkMode() != NetworkMode.NONE) {
+      o.putArray("networks").addObject().put("mode", s.getNetworkMode() == NetworkMode.BRIDGE ? "container/bridge" : "host");
+    }
     ArrayNode pds = o.putArray("portDefinitions");
     for (PortDefinition pd : s.getPortDefinitionsList()) {
       ObjectNode d = pds.addObject();

@@ -176,10 +176,8 @@ public final class OfferVerticle extends AbstractVerticle {
       launching.add(taskId, app.getId(), run == null ? "" : run.runId());
       cycle.launching(taskId, new Placed(taskId, app.getId(), offer.agentId(), app.getLabelsMap()));
       p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(launched));
-      launches.add(new TaskLaunch(taskId, app.getId(), app.getVersion(), offer.agentId(), app.getCmd(),
-          app.getArgsList(), app.getContainer().getImage(), run != null ? JobRuns.env(run) : app.getEnvMap(),
-          app.getCpus(), app.getMem(), app.getDisk(), pl.hostPorts(), app.getTaskKillGracePeriodSeconds(),
-          app.getHealthChecksList()));
+      launches.add(TaskLaunch.of(taskId, app, offer.agentId(), run != null ? JobRuns.env(run) : app.getEnvMap(),
+          pl.hostPorts()));
     }
     // written to the log first: a new leader knows every task that may exist
     Future.fromCompletionStage(log.append(p.build()), context).onComplete(ar -> {

@@ -1,0 +1,74 @@
+package io.upone.agent;
+
+import io.upone.agent.exec.Executor;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The agent's log endpoint: the last bytes of a task's stdout or stderr. A process writes them to
+ * its sandbox; a running container's are asked of the engine (they reach the sandbox when it ends).
+ */
+final class TaskOutput {
+  static final int DEFAULT_BYTES = 64 << 10;
+  static final int MAX_BYTES = 4 << 20;
+
+  private TaskOutput() {}
+
+  static void serve(Vertx vertx, RoutingContext ctx, Executor.RunningTask running, Path sandbox, String taskId) {
+    String stream = ctx.request().getParam("stream", "stdout");
+    if (!stream.equals("stdout") && !stream.equals("stderr")) {
+      problem(ctx, 400, "invalid_request", "stream must be stdout or stderr", "stream");
+      return;
+    }
+    int bytes;
+    try {
+      bytes = Integer.parseInt(ctx.request().getParam("bytes", String.valueOf(DEFAULT_BYTES)));
+      if (bytes < 0 || bytes > MAX_BYTES) throw new NumberFormatException();
+    } catch (NumberFormatException e) {
+      problem(ctx, 400, "invalid_request", "bytes must be an integer from 0 to " + MAX_BYTES, "bytes");
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      Optional<byte[]> live = running == null ? Optional.empty() : running.output(stream);
+      if (live.isPresent()) {
+        byte[] b = live.get();
+        return b.length <= bytes ? b : Arrays.copyOfRange(b, b.length - bytes, b.length);
+      }
+      return tail(sandbox.resolve(stream), bytes);
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        problem(ctx, 502, "output_unavailable", "cannot read the output of " + taskId + ": " + ar.cause().getMessage(), "");
+      } else if (ar.result() == null) {
+        problem(ctx, 404, "task_not_found", "no task " + taskId + " on this agent", "");
+      } else {
+        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(ar.result()));
+      }
+    });
+  }
+
+  /** The file's last {@code bytes} bytes; empty when the task wrote nothing yet; null when there is no such sandbox. */
+  private static byte[] tail(Path file, int bytes) throws IOException {
+    if (!Files.isDirectory(file.getParent())) return null;
+    if (!Files.exists(file)) return new byte[0];
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long from = Math.max(0, f.length() - bytes);
+      byte[] out = new byte[(int) (f.length() - from)];
+      f.seek(from);
+      f.readFully(out);
+      return out;
+    }
+  }
+
+  private static void problem(RoutingContext ctx, int status, String code, String message, String field) {
+    JsonObject body = new JsonObject().put("code", code).put("message", message);
+    if (!field.isEmpty()) body.put("field", field);
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

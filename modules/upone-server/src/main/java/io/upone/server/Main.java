@@ -150,7 +150,8 @@ public final class Main implements Runnable {
         System.out.println("upone: local agent " + server.localAgent().agentId() + " runs tasks as processes on this machine");
       }
       if (server.awaitReady(Duration.ofSeconds(30))) {
-        System.out.println("upone: ready at " + server.url() + " — try: curl " + server.url() + "/v1/cluster");
+        System.out.println("upone: ready at " + server.url() + " — open " + server.url() + "/ in a browser, or try: curl "
+            + server.url() + "/v1/cluster");
       } else {
         System.out.println("upone: waiting for a raft quorum (" + members + "); /health answers 503 until then");
       }

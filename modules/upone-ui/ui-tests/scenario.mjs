@@ -65,6 +65,14 @@ try {
   check(await page.locator('tr[data-task]').count() === 3, 'three task rows');
   await shot('app-3-of-3');
 
+  begin('kill a task: a replacement takes its place');
+  const victim = await page.locator('tr[data-task]').first().getAttribute('data-task');
+  await page.getByRole('button', { name: `Kill task ${victim}` }).click();
+  await confirm();
+  await page.locator(`tr[data-task="${victim}"]`).waitFor({ state: 'detached' });
+  await page.locator('dd .instances.ok', { hasText: '3/3' }).waitFor();
+  await page.locator('tr[data-task] .state.TASK_RUNNING').nth(2).waitFor();
+
   begin('apps list');
   await page.locator('nav').getByRole('link', { name: 'Apps' }).click();
   const row = page.locator('tr[data-app="/ui/web"]');

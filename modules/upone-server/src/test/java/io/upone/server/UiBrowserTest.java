@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * {@code modules/upone-ui/ui-tests/scenario.mjs}, against a real node with a real agent. The
  * script prints RESTART when the page should see the node go away and come back; this test
  * restarts the node (same ports, same data) and answers on the script's stdin. Screenshots are
- * written to {@code target/ui-screenshots/}. Without Chromium or {@code npm ci} the test is
+ * written to {@code target/ui-screenshots/}, with the script's log of steps and their times. Without Chromium or {@code npm ci} the test is
  * skipped, except under CI, where .ci/run installs both and a skip would hide a missing step.
  */
 class UiBrowserTest extends MasterWithAgents {
@@ -58,6 +58,7 @@ class UiBrowserTest extends MasterWithAgents {
       p.destroyForcibly();
     }
     String log = String.join("\n", out);
+    Files.writeString(shots.resolve("scenario.log"), log + "\n");
     assertEquals(0, p.exitValue(), log);
     assertTrue(out.contains("PASS ui scenario"), log);
     for (String shot : List.of("apps-list", "app-3-of-3", "app-scaled-to-1", "app-why-pending", "form-field-errors",

@@ -23,9 +23,25 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new Main());
-    // subcommands of modules the server does not compile against (the Mesos simulator)
-    for (Subcommand extra : ServiceLoader.load(Subcommand.class)) cli.addSubcommand(extra);
-    System.exit(cli.execute(args));
+    System.exit(withExtras(cli).execute(args));
+  }
+
+  /**
+   * Adds the subcommands of modules the server does not compile against (the Mesos simulator, the
+   * CLI). One whose name is taken (the CLI's {@code agent list} next to {@code agent --master})
+   * gives its subcommands to the existing command.
+   */
+  static CommandLine withExtras(CommandLine cli) {
+    for (Subcommand extra : ServiceLoader.load(Subcommand.class)) {
+      CommandLine added = new CommandLine(extra);
+      CommandLine existing = cli.getSubcommands().get(added.getCommandName());
+      if (existing == null) {
+        cli.addSubcommand(added);
+      } else {
+        added.getSubcommands().forEach(existing::addSubcommand);
+      }
+    }
+    return cli;
   }
 
   @Override
@@ -135,7 +151,8 @@ public final class Main implements Runnable {
             + " on this machine");
       }
       if (server.awaitReady(Duration.ofSeconds(30))) {
-        System.out.println("upone: ready at " + server.url() + " — try: curl " + server.url() + "/v1/cluster");
+        System.out.println("upone: ready at " + server.url() + " — open " + server.url() + "/ in a browser, or try: curl "
+            + server.url() + "/v1/cluster");
       } else {
         System.out.println("upone: waiting for a raft quorum (" + members + "); /health answers 503 until then");
       }
@@ -157,8 +174,9 @@ public final class Main implements Runnable {
   @Command(name = "agent", mixinStandardHelpOptions = true,
       description = "Run an upone agent: offer this machine to the master and run tasks as processes.")
   static final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--master", required = true, description = "master URL(s), comma-separated (the VIP, or every node)")
+    @Option(names = "--master", description = "master URL(s), comma-separated (the VIP, or every node); required to run an agent")
     String master;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--resources", description = "what to offer, e.g. cpus:4;mem:8192;disk:10000;ports:[31000-32000] (default: this machine)")
     String resources;
     @Option(names = "--attributes", description = "machine attributes for constraints, e.g. rack:a;zone:hz")
@@ -176,6 +194,10 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (master == null) {
+        // not required by picocli, so that `upone agent list` (the CLI) parses without it
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--master'");
+      }
       io.upone.agent.AgentConfig cfg;
       try {
         cfg = new io.upone.agent.AgentConfig(master,

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 
 /** The HTTP API: {@code /v1/apps}, {@code /v1/events}, {@code /v1/cluster}, {@code /health}, {@code /metrics}. */
@@ -83,6 +84,8 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.post("/v1/framework/teardown").handler(framework::teardown);
     r.get("/health").handler(cluster::health);
     r.get("/metrics").handler(c -> c.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(registry.scrape()));
+    // the web UI (modules/upone-ui) from the class path; a path it does not have falls through to the 404 problem
+    r.get("/*").handler(StaticHandler.create("META-INF/upone-ui").setCachingEnabled(false).setIncludeHidden(false));
 
     r.route().failureHandler(this::failure);
     r.errorHandler(404, c -> Problems.send(c.response(),

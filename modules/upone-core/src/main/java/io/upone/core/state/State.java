@@ -45,6 +45,7 @@ public final class State {
   /** Agent ids, hostnames and app ids repeat across thousands of tasks; keep one copy of each. */
   private final Map<String, String> pool = new HashMap<>();
   private final JobBook jobs = new JobBook();
+  private final ZoneBook zones = new ZoneBook();
   private volatile String frameworkId = "";
   private volatile String frameworkMaster = "";
   private volatile long lastEventIndex;
@@ -93,6 +94,19 @@ public final class State {
   /** Jobs that have active runs (fired or started), without walking the idle ones. */
   public List<io.upone.core.proto.JobRecord> jobsWithActiveRuns() {
     return jobs.withActiveRuns();
+  }
+
+  public Optional<io.upone.core.proto.ZoneSpec> zone(String name) {
+    return zones.zone(name);
+  }
+
+  public Collection<io.upone.core.proto.ZoneSpec> zones() {
+    return zones.zones();
+  }
+
+  /** Why {@code app} cannot be published where its {@code loadBalancer} says (unknown zone, upstream taken). */
+  public Optional<Problem> checkPublished(AppSpec app) {
+    return zones.checkPublished(app, apps.values());
   }
 
   public String frameworkId() {
@@ -158,8 +172,10 @@ public final class State {
           : jobs.job(e.getAppCreated().getSpec().getId()).isPresent()
           // a job's tasks are filed under its id, so apps and jobs share one id space
           ? Optional.of(Problem.conflict("id_taken_by_job", "a job has the id " + e.getAppCreated().getSpec().getId(), "id"))
-          : Optional.empty();
-      case APP_UPDATED -> expectVersion(e.getAppUpdated().getSpec().getId(), e.getAppUpdated().getPreviousVersion());
+          : zones.checkPublished(e.getAppCreated().getSpec(), apps.values());
+      case APP_UPDATED -> expectVersion(e.getAppUpdated().getSpec().getId(), e.getAppUpdated().getPreviousVersion())
+          .or(() -> zones.checkPublished(e.getAppUpdated().getSpec(), apps.values()));
+      case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> zones.check(e, apps.values());
       case APP_SCALED -> expectVersion(e.getAppScaled().getAppId(), e.getAppScaled().getPreviousVersion());
       case APP_DELETED -> expectVersion(e.getAppDeleted().getAppId(), e.getAppDeleted().getPreviousVersion());
       case TASK_STATUS_CHANGED -> switch (e.getTaskStatusChanged().getState()) {
@@ -198,6 +214,9 @@ public final class State {
       case JOB_DELETED -> "job:" + e.getJobDeleted().getJobId();
       case JOB_RUN_FIRED -> "job:" + e.getJobRunFired().getJobId();
       case JOB_RUN_MISSED -> "job:" + e.getJobRunMissed().getJobId();
+      case ZONE_CREATED -> "zone:" + e.getZoneCreated().getSpec().getName();
+      case ZONE_UPDATED -> "zone:" + e.getZoneUpdated().getSpec().getName();
+      case ZONE_DELETED -> "zone:" + e.getZoneDeleted().getName();
       default -> null;
     };
   }
@@ -221,6 +240,7 @@ public final class State {
       case JOB_RUN_FIRED -> jobs.onJobRunFired(e.getJobRunFired(), e.getTimestampMs());
       case JOB_RUN_MISSED -> jobs.onJobRunMissed(e.getJobRunMissed(), e.getTimestampMs());
       case JOB_RUN_FINISHED -> jobs.onJobRunFinished(e.getJobRunFinished(), e.getTimestampMs());
+      case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> zones.apply(e);
       default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
     }
     lastEventIndex = e.getIndex();
@@ -298,6 +318,7 @@ public final class State {
     apps.values().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(b::addApps);
     tasks.values().stream().sorted(Comparator.comparing(Task::id)).forEach(t -> b.addTasks(t.toRecord()));
     b.addAllJobs(jobs.sorted());
+    b.addAllZones(zones.sorted());
     return b.build();
   }
 
@@ -310,6 +331,7 @@ public final class State {
     st.frameworkMaster = s.getFrameworkMaster();
     for (AppSpec a : s.getAppsList()) st.apps.put(a.getId(), a);
     st.jobs.restore(s.getJobsList());
+    st.zones.restore(s.getZonesList());
     for (TaskRecord r : s.getTasksList()) {
       int[] ports = new int[r.getHostPortsCount()];
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);

@@ -1,0 +1,22 @@
+package io.upone.lb;
+
+/**
+ * One server of an upstream: an IP literal, a port and a weight, and the task behind it (empty
+ * when read back from a load balancer, which does not know tasks).
+ */
+public record Server(String host, int port, int weight, String taskId) {
+  public Server {
+    if (weight < 1) weight = 1;
+    if (taskId == null) taskId = "";
+  }
+
+  /** host:port ({@code [v6]:port} for IPv6): what identifies a server on every load balancer. */
+  public String address() {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** Same address and weight: what a load balancer can confirm. */
+  public boolean sameOnLb(Server o) {
+    return host.equals(o.host) && port == o.port && weight == o.weight;
+  }
+}

@@ -13,6 +13,7 @@ public final class Addresses {
   public static final String EVENTS_TASK = "upone.events.task";
   public static final String EVENTS_JOB = "upone.events.job";
   public static final String EVENTS_FRAMEWORK = "upone.events.framework";
+  public static final String EVENTS_ZONE = "upone.events.zone";
   public static final String LEADERSHIP = "upone.cluster.leadership";
 
   // local: the committed-event feed
@@ -38,4 +39,12 @@ public final class Addresses {
   public static final String OFFERS_QUERIES = "upone.offers.queries";
   /** Request/reply: kill one task (API). */
   public static final String LIFECYCLE_KILL = "upone.lifecycle.kill";
+
+  // local: load-balancer sync (lb/)
+  /** Request/reply, task id → true: the LBs stopped sending to the task (a planned kill waits for it). */
+  public static final String LB_DRAIN = "upone.lb.drain";
+  /** Request/reply: the sync's status per zone and instance (JSON). */
+  public static final String LB_QUERIES = "upone.lb.queries";
+  /** Published, JSON: an LB confirmed an upstream ({zone, upstream, instance, servers, waitedMs}). */
+  public static final String LB_SYNCED = "upone.lb.synced";
 }

@@ -40,6 +40,9 @@ public final class EventJson {
       case JOB_RUN_FIRED -> "JobRunFired";
       case JOB_RUN_MISSED -> "JobRunMissed";
       case JOB_RUN_FINISHED -> "JobRunFinished";
+      case ZONE_CREATED -> "ZoneCreated";
+      case ZONE_UPDATED -> "ZoneUpdated";
+      case ZONE_DELETED -> "ZoneDeleted";
       case PAYLOAD_NOT_SET -> "Unknown";
     };
   }
@@ -50,6 +53,7 @@ public final class EventJson {
       case APP_CREATED, APP_UPDATED, APP_SCALED, APP_DELETED -> Addresses.EVENTS_APP;
       case TASK_LAUNCHED, TASK_STATUS_CHANGED -> Addresses.EVENTS_TASK;
       case JOB_CREATED, JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> Addresses.EVENTS_JOB;
+      case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> Addresses.EVENTS_ZONE;
       default -> Addresses.EVENTS_FRAMEWORK;
     };
   }

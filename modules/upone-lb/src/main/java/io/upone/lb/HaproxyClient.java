@@ -128,7 +128,7 @@ public final class HaproxyClient implements LbInstance {
       return run(commands, 0).compose(v -> remove(removals, 0, null)).compose(pending -> rows(backend).map(after -> {
         List<Server> ready = new ArrayList<>();
         for (Row r : after) if (r.ready()) ready.add(r.server());
-        if (pending != null) throw new IllegalStateException(pending);
+        if (pending != null) throw new LbPending(pending);
         return sort(ready);
       }));
     });

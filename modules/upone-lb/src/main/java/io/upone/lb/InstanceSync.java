@@ -135,9 +135,11 @@ public final class InstanceSync {
         lastOkMs = System.currentTimeMillis();
       } else {
         failures++;
+        boolean pending = ar.cause() instanceof LbPending;
         lastError = ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage();
         long delay = timings.backoff(failures);
-        if (failures == 1 || failures % 20 == 0) LOG.warn("LB {}: {} (retry in {} ms, failure {})", lb.address(), lastError, delay, failures);
+        if (pending) LOG.debug("LB {}: {} (retry in {} ms)", lb.address(), lastError, delay);
+        else if (failures == 1 || failures % 20 == 0) LOG.warn("LB {}: {} (retry in {} ms, failure {})", lb.address(), lastError, delay, failures);
         retryTimer = vertx.setTimer(delay, t -> {
           retryTimer = -1;
           kick();

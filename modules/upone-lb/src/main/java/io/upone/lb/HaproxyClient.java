@@ -92,8 +92,9 @@ public final class HaproxyClient implements LbInstance {
       Map<String, List<Server>> out = new TreeMap<>();
       for (Row r : rows) {
         List<Server> l = out.computeIfAbsent(r.backend(), k -> new ArrayList<>());
-        // a server on its way out is not served: it counts as absent, so the resync finishes removing it
-        if (r.ready()) l.add(r.server());
+        // a server on its way out (drain/maint) is listed with weight 0: it differs from anything
+        // desired, so a resync brings it back or finishes removing it
+        l.add(r.ready() ? r.server() : new Server(r.addr(), r.port(), 0, ""));
       }
       out.values().forEach(HaproxyClient::sort);
       return out;

@@ -29,16 +29,22 @@ public interface HostResolver {
    */
   static HostResolver system() {
     Map<String, String> cache = new ConcurrentHashMap<>();
+    Map<String, Long> failedAt = new ConcurrentHashMap<>();
     return h -> {
       if (h == null || h.isEmpty()) return Optional.empty();
       if (isIpLiteral(h)) return Optional.of(h.toLowerCase());
       String have = cache.get(h);
       if (have != null) return Optional.of(have);
+      // a name that did not resolve is not looked up again for 30 s: each lookup may block
+      Long failed = failedAt.get(h);
+      if (failed != null && System.currentTimeMillis() - failed < 30_000) return Optional.empty();
       try {
         String ip = InetAddress.getByName(h).getHostAddress();
         cache.put(h, ip);
+        failedAt.remove(h);
         return Optional.of(ip);
       } catch (UnknownHostException e) {
+        failedAt.put(h, System.currentTimeMillis());
         return Optional.empty();
       }
     };

@@ -28,6 +28,15 @@ public interface LbInstance extends AutoCloseable {
    */
   Future<List<Server>> push(String upstream, List<Server> servers);
 
+  /**
+   * Completes once the LB's proxying processes (not just its store) use {@code servers} for the
+   * upstream, or after {@code timeoutMs} at the latest; never fails. Immediate where the runtime
+   * API changes the proxy itself (HAProxy).
+   */
+  default Future<Void> applied(String upstream, List<Server> servers, long timeoutMs) {
+    return Future.succeededFuture();
+  }
+
   /** Fails with {@link LbRefused} when this LB cannot serve the upstream at all (HAProxy: no such backend). */
   Future<Void> check(String upstream);
 

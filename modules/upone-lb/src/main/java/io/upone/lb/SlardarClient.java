@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,13 +27,20 @@ public final class SlardarClient implements LbInstance {
   private static final long TIMEOUT_MS = 3000;
   private final String address;
   private final WebClient http;
+  /** Without keep-alive: each request may land on another nginx worker. */
+  private final WebClient fresh;
+  private final Vertx vertx;
 
   public SlardarClient(Vertx vertx, String address) {
     this.address = address;
+    this.vertx = vertx;
     int colon = address.lastIndexOf(':');
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(unbracket(address.substring(0, colon)))
         .setDefaultPort(Integer.parseInt(address.substring(colon + 1))).setConnectTimeout((int) TIMEOUT_MS)
         .setKeepAlive(true).setMaxPoolSize(4));
+    this.fresh = WebClient.create(vertx, new WebClientOptions().setDefaultHost(unbracket(address.substring(0, colon)))
+        .setDefaultPort(Integer.parseInt(address.substring(colon + 1))).setConnectTimeout((int) TIMEOUT_MS)
+        .setKeepAlive(false));
   }
 
   private static String unbracket(String h) {
@@ -104,6 +112,51 @@ public final class SlardarClient implements LbInstance {
    */
   private Future<List<Server>> confirmed(String upstream) {
     return managed().map(m -> m.getOrDefault(upstream, List.of()));
+  }
+
+  /**
+   * Each worker answers {@code /status} from its own copy, which it refreshes from shared memory
+   * once a second. Asked on fresh connections (which nginx hands to any worker), {@link
+   * #WORKER_SAMPLES} answers in a row showing {@code servers} make it very likely that every
+   * worker has them (with two workers, a worker is missed 10 times in a row once in 500).
+   */
+  static final int WORKER_SAMPLES = 10;
+
+  @Override
+  public Future<Void> applied(String upstream, List<Server> servers, long timeoutMs) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    sample(upstream, servers, 0, deadline, done);
+    return done.future();
+  }
+
+  private void sample(String upstream, List<Server> servers, int inARow, long deadline, io.vertx.core.Promise<Void> done) {
+    if (inARow >= WORKER_SAMPLES || System.currentTimeMillis() > deadline) {
+      done.tryComplete();
+      return;
+    }
+    fresh.get("/status").timeout(TIMEOUT_MS).send().onComplete(ar -> {
+      boolean same = false;
+      if (ar.succeeded() && ar.result().statusCode() == 200) {
+        JsonArray levels = ar.result().bodyAsJsonObject().getJsonArray("cls:" + upstream);
+        Set<String> have = new java.util.TreeSet<>();
+        if (levels != null) {
+          for (int i = 0; i < levels.size(); i++) {
+            JsonArray level = levels.getJsonArray(i);
+            for (int j = 0; j < level.size(); j++) {
+              String id = level.getJsonObject(j).getString("server", "");
+              have.add(id.substring(Math.min(id.length(), upstream.length() + 1)));
+            }
+          }
+        }
+        Set<String> want = new java.util.TreeSet<>();
+        for (Server sv : servers) want.add(sv.address());
+        same = have.equals(want);
+      }
+      int next = same ? inARow + 1 : 0;
+      if (same) sample(upstream, servers, next, deadline, done);
+      else vertx.setTimer(50, t -> sample(upstream, servers, next, deadline, done));
+    });
   }
 
   @Override
@@ -203,5 +256,6 @@ public final class SlardarClient implements LbInstance {
   @Override
   public void close() {
     http.close();
+    fresh.close();
   }
 }

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -130,6 +131,16 @@ public final class RealSlardar implements AutoCloseable {
       for (int j = 0; j < level.size(); j++) out.add(level.getJsonObject(j).getString("server").substring(name.length() + 1));
     }
     return out;
+  }
+
+  /** The last lines of nginx's error log, for a failure message. */
+  public String errorLogTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(dir.resolve("nginx/logs/error.log"));
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no error log: " + e + ")";
+    }
   }
 
   @Override

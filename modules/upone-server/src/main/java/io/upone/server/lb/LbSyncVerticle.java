@@ -227,19 +227,32 @@ public final class LbSyncVerticle extends AbstractVerticle {
     AppSpec spec = s.app(app).orElse(null);
     Map<Key, List<Server>> now = spec == null ? Map.of() : Upstreams.ofApp(s, spec, resolver, draining);
     List<Future<Void>> confirmed = new ArrayList<>();
+    List<java.util.function.Supplier<Future<Void>>> applied = new ArrayList<>();
     boolean slardar = false;
     for (Key k : keys) {
       List<Server> servers = now.getOrDefault(k, List.of());
       desired.put(k, servers);
-      for (Map.Entry<InstanceSync, Long> mk : mark(k).entrySet()) confirmed.add(mk.getKey().confirmedAfter(k.upstream(), mk.getValue()));
+      for (Map.Entry<InstanceSync, Long> mk : mark(k).entrySet()) {
+        InstanceSync sync = mk.getKey();
+        confirmed.add(sync.confirmedAfter(k.upstream(), mk.getValue()));
+        applied.add(() -> sync.lb().applied(k.upstream(), servers, timings.drainTimeoutMs()));
+      }
       slardar |= log.state().zone(k.zone()).map(z -> z.getKind() == LbKind.SLARDAR).orElse(false);
     }
     long settle = slardar ? timings.settleMs() : 0;
     long timer = vertx.setTimer(timings.drainTimeoutMs(), t -> m.reply(Boolean.FALSE));
-    Future.all(confirmed).onComplete(ar -> {
+    long[] confirmedAt = new long[1];
+    Future.all(confirmed).compose(cf -> {
+      confirmedAt[0] = System.currentTimeMillis();
+      // confirmed in the LB's store; now until its proxying processes use it (Slardar's workers copy it every second)
+      List<Future<Void>> all = new ArrayList<>();
+      for (java.util.function.Supplier<Future<Void>> a : applied) all.add(a.get());
+      return Future.all(all).<Void>mapEmpty();
+    }).onComplete(ar -> {
       if (!vertx.cancelTimer(timer)) return; // timed out: already answered
-      // Slardar's workers copy the new list from shared memory once a second
-      if (settle > 0) vertx.setTimer(settle, t -> m.reply(ar.succeeded()));
+      // and at least one worker timer period after the confirmation, for a worker no sample reached
+      long left = settle - (System.currentTimeMillis() - confirmedAt[0]);
+      if (left > 0) vertx.setTimer(left, t -> m.reply(ar.succeeded()));
       else m.reply(ar.succeeded());
     });
   }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import io.upone.core.zone.Publication;
 
 /** Checks what an app spec means (types were checked while reading JSON). Returns every error at once. */
 public final class AppValidator {
@@ -24,7 +25,6 @@ public final class AppValidator {
   private static final Set<String> HEALTH_PROTOCOLS =
       Set.of("HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_HTTP", "MESOS_HTTPS", "MESOS_TCP");
   private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$");
-  private static final Pattern UPSTREAM = Pattern.compile("^[A-Za-z0-9_.-]{1,128}$");
   private static final Pattern CHANNEL = Pattern.compile("^#?[a-z0-9_.-]{1,80}$");
   private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
@@ -69,18 +69,31 @@ public final class AppValidator {
     ContainerValidator.validate(s, policy, e);
     for (int i = 0; i < s.getConstraintsCount(); i++) constraint(s.getConstraints(i), "constraints[" + i + "]", e);
     for (int i = 0; i < s.getHealthChecksCount(); i++) healthCheck(s, s.getHealthChecks(i), "healthChecks[" + i + "]", e);
-    if (s.hasLoadBalancer()) {
-      if (!UPSTREAM.matcher(s.getLoadBalancer().getUpstream()).matches()) {
-        e.add(new FieldError("loadBalancer.upstream", "must be 1-128 letters, digits, '_', '.' or '-'"));
-      }
-      if (!s.getLoadBalancer().getZone().isEmpty() && !UPSTREAM.matcher(s.getLoadBalancer().getZone()).matches()) {
-        e.add(new FieldError("loadBalancer.zone", "must be 1-128 letters, digits, '_', '.' or '-'"));
-      }
-    }
+    if (s.hasLoadBalancer()) loadBalancer(s, e);
     if (!s.getAlertChannel().isEmpty() && !CHANNEL.matcher(s.getAlertChannel()).matches()) {
       e.add(new FieldError("alertChannel", "must be a Slack channel name like #team-alerts"));
     }
     return e;
+  }
+
+  private static void loadBalancer(AppSpec s, List<FieldError> e) {
+    io.upone.core.proto.LoadBalancer lb = s.getLoadBalancer();
+    if (!Publication.UPSTREAM.matcher(lb.getUpstream()).matches()) {
+      // load balancers route by the lowercased Host header: an upper-case name would never be matched
+      e.add(new FieldError("loadBalancer.upstream",
+          "must be 1-128 lowercase letters, digits, '_', '.' or '-', starting and ending with a letter or digit"));
+    }
+    if (!lb.getZone().isEmpty() && !Publication.ZONE.matcher(lb.getZone()).matches()) {
+      e.add(new FieldError("loadBalancer.zone", "must be 1-63 lowercase letters, digits or '-'"));
+    }
+    for (int i = 0; i < lb.getZonesCount(); i++) {
+      if (!Publication.ZONE.matcher(lb.getZones(i)).matches()) {
+        e.add(new FieldError("loadBalancer.zones[" + i + "]", "must be 1-63 lowercase letters, digits or '-'"));
+      }
+    }
+    if (!Publication.zones(s).isEmpty() && lb.getPortIndex() >= portCount(s)) {
+      e.add(new FieldError("loadBalancer.portIndex", "the app has " + portCount(s) + " ports; no port index " + lb.getPortIndex()));
+    }
   }
 
   /** Number of ports a task of this app gets (host ports or port mappings). */

@@ -62,6 +62,10 @@ class AppValidatorTest {
         Arguments.of("\"upgradeStrategy\": {\"maximumOverCapacity\": -0.1}", "upgradeStrategy.maximumOverCapacity"),
         Arguments.of("\"env\": {\"1BAD\": \"x\"}", "env.1BAD"),
         Arguments.of("\"loadBalancer\": {\"upstream\": \"has space\"}", "loadBalancer.upstream"),
+        // load balancers route by the lowercased Host header: an upper-case name is never matched
+        Arguments.of("\"loadBalancer\": {\"upstream\": \"Web.Upone\"}", "loadBalancer.upstream"),
+        Arguments.of("\"loadBalancer\": {\"upstream\": \"web.upone\", \"zones\": [\"Edge\"]}", "loadBalancer.zones[0]"),
+        Arguments.of("\"loadBalancer\": {\"upstream\": \"web.upone\", \"zone\": \"e\", \"portIndex\": 3}", "loadBalancer.portIndex"),
         Arguments.of("\"alertChannel\": \"#Team Alerts\"", "alertChannel"));
   }
 

@@ -44,6 +44,8 @@ class AppApiTest {
 
   @Test
   void createGetListUpdateScaleDelete() {
+    // an app is published only in a zone that exists
+    node.post("/v1/zones", "{\"name\": \"hz\", \"kind\": \"haproxy\", \"instances\": [\"127.0.0.1:9\"]}");
     TestNode.Resp created = node.post("/v1/apps", MARATHON_APP);
     assertEquals(201, created.status(), created.body());
     assertEquals("/v1/apps/shop/web", created.header("Location"));

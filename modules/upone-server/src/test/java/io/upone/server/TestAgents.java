@@ -22,8 +22,13 @@ final class TestAgents implements AutoCloseable {
 
   /** @param masters one master URL, or several separated by commas (the agent follows the leader) */
   Agent start(String masters, String name, String resources) throws Exception {
+    return start(masters, name, resources, "host-" + name);
+  }
+
+  /** An agent whose tasks are reachable at {@code hostname} (load-balancer tests need a real address). */
+  Agent start(String masters, String name, String resources, String hostname) throws Exception {
     AgentConfig ac = new AgentConfig(masters, Resources.parse(resources), Map.of("rack", name),
-        dir.resolve("agent-" + name), "host-" + name, "127.0.0.1", 0, 200, 1 << 20);
+        dir.resolve("agent-" + name), hostname, "127.0.0.1", 0, 200, 1 << 20);
     Vertx v = Vertx.vertx();
     Agent agent = new Agent(ac, new ProcessExecutor());
     v.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

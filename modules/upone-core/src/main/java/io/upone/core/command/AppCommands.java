@@ -56,6 +56,9 @@ public final class AppCommands {
     if (state.app(spec.getId()).isPresent()) {
       throw Problem.conflict("app_exists", "app " + spec.getId() + " already exists; update it with PUT", "id").asFailure();
     }
+    state.checkPublished(spec).ifPresent(p -> {
+      throw p.asFailure();
+    });
     return one(Event.newBuilder().setTimestampMs(nowMs)
         .setAppCreated(AppCreated.newBuilder().setSpec(spec.toBuilder().setVersion(1))).build());
   }

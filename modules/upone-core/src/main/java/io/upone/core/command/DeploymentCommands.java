@@ -35,6 +35,9 @@ public final class DeploymentCommands {
    * must change too, a deployment (superseding a running one).
    */
   static Proposal change(State state, AppSpec cur, AppSpec next, String reason, long nowMs) {
+    state.checkPublished(next).ifPresent(p -> {
+      throw p.asFailure();
+    });
     Proposal.Builder p = Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(nowMs)
         .setAppUpdated(AppUpdated.newBuilder().setSpec(next).setPreviousVersion(cur.getVersion())));
     if (State.configHash(cur) == State.configHash(next)) return p.build(); // the tasks stay as they are

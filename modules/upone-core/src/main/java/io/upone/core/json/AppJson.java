@@ -140,6 +140,9 @@ public final class AppJson {
       LoadBalancer.Builder lb = LoadBalancer.newBuilder();
       l.string("zone").ifPresent(lb::setZone);
       l.string("upstream").ifPresent(lb::setUpstream);
+      lb.addAllZones(l.strings("zones"));
+      l.integer("portIndex", 0, 1000).ifPresent(v -> lb.setPortIndex(v.intValue()));
+      l.integer("weight", 1, 256).ifPresent(v -> lb.setWeight(v.intValue()));
       l.finish();
       b.setLoadBalancer(lb);
     });
@@ -416,8 +419,15 @@ public final class AppJson {
     if (s.getUrisCount() > 0) s.getUrisList().forEach(o.putArray("uris")::add);
     if (s.hasLoadBalancer()) {
       ObjectNode lb = o.putObject("loadBalancer");
-      lb.put("zone", s.getLoadBalancer().getZone());
+      if (!s.getLoadBalancer().getZone().isEmpty() || s.getLoadBalancer().getZonesCount() == 0) {
+        lb.put("zone", s.getLoadBalancer().getZone());
+      }
       lb.put("upstream", s.getLoadBalancer().getUpstream());
+      if (s.getLoadBalancer().getZonesCount() > 0) {
+        s.getLoadBalancer().getZonesList().forEach(lb.putArray("zones")::add);
+      }
+      if (s.getLoadBalancer().getPortIndex() > 0) lb.put("portIndex", s.getLoadBalancer().getPortIndex());
+      if (s.getLoadBalancer().getWeight() > 0) lb.put("weight", s.getLoadBalancer().getWeight());
     }
     if (!s.getAlertChannel().isEmpty()) o.put("alertChannel", s.getAlertChannel());
     o.put("version", s.getVersion());

@@ -47,6 +47,7 @@ public final class State {
   private final JobBook jobs = new JobBook();
   private final AppVersions versions = new AppVersions();
   private final DeploymentBook deployments = new DeploymentBook();
+  private final ZoneBook zones = new ZoneBook();
   private volatile String frameworkId = "";
   private volatile String frameworkMaster = "";
   private volatile long lastEventIndex;
@@ -144,6 +145,19 @@ public final class State {
     return deployments.find(id);
   }
 
+  public Optional<io.upone.core.proto.ZoneSpec> zone(String name) {
+    return zones.zone(name);
+  }
+
+  public Collection<io.upone.core.proto.ZoneSpec> zones() {
+    return zones.zones();
+  }
+
+  /** Why {@code app} cannot be published where its {@code loadBalancer} says (unknown zone, upstream taken). */
+  public Optional<Problem> checkPublished(AppSpec app) {
+    return zones.checkPublished(app, apps.values());
+  }
+
   public String frameworkId() {
     return frameworkId;
   }
@@ -207,8 +221,10 @@ public final class State {
           : jobs.job(e.getAppCreated().getSpec().getId()).isPresent()
           // a job's tasks are filed under its id, so apps and jobs share one id space
           ? Optional.of(Problem.conflict("id_taken_by_job", "a job has the id " + e.getAppCreated().getSpec().getId(), "id"))
-          : Optional.empty();
-      case APP_UPDATED -> expectVersion(e.getAppUpdated().getSpec().getId(), e.getAppUpdated().getPreviousVersion());
+          : zones.checkPublished(e.getAppCreated().getSpec(), apps.values());
+      case APP_UPDATED -> expectVersion(e.getAppUpdated().getSpec().getId(), e.getAppUpdated().getPreviousVersion())
+          .or(() -> zones.checkPublished(e.getAppUpdated().getSpec(), apps.values()));
+      case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> zones.check(e, apps.values());
       case APP_SCALED -> expectVersion(e.getAppScaled().getAppId(), e.getAppScaled().getPreviousVersion());
       case APP_DELETED -> expectVersion(e.getAppDeleted().getAppId(), e.getAppDeleted().getPreviousVersion());
       case TASK_STATUS_CHANGED -> switch (e.getTaskStatusChanged().getState()) {
@@ -248,6 +264,9 @@ public final class State {
       case JOB_DELETED -> "job:" + e.getJobDeleted().getJobId();
       case JOB_RUN_FIRED -> "job:" + e.getJobRunFired().getJobId();
       case JOB_RUN_MISSED -> "job:" + e.getJobRunMissed().getJobId();
+      case ZONE_CREATED -> "zone:" + e.getZoneCreated().getSpec().getName();
+      case ZONE_UPDATED -> "zone:" + e.getZoneUpdated().getSpec().getName();
+      case ZONE_DELETED -> "zone:" + e.getZoneDeleted().getName();
       default -> null;
     };
   }
@@ -275,6 +294,7 @@ public final class State {
       case DEPLOYMENT_PHASE_CHANGED -> deployments.onPhaseChanged(e.getDeploymentPhaseChanged());
       case DEPLOYMENT_FINISHED -> deployments.onFinished(e.getDeploymentFinished(), e.getTimestampMs());
       case ALERT_RAISED -> { } // a fact for alerting and the record; it changes no state
+      case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> zones.apply(e);
       default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
     }
     lastEventIndex = e.getIndex();
@@ -361,6 +381,7 @@ public final class State {
     b.addAllJobs(jobs.sorted());
     versions.all().stream().sorted(Comparator.comparing(io.upone.core.proto.AppHistory::getAppId)).forEach(b::addAppHistories);
     b.addAllDeployments(deployments.all());
+    b.addAllZones(zones.sorted());
     return b.build();
   }
 
@@ -375,6 +396,7 @@ public final class State {
     st.jobs.restore(s.getJobsList());
     st.versions.restore(s.getAppHistoriesList());
     st.deployments.restore(s.getDeploymentsList());
+    st.zones.restore(s.getZonesList());
     for (TaskRecord r : s.getTasksList()) {
       int[] ports = new int[r.getHostPortsCount()];
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);

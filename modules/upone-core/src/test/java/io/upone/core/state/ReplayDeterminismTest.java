@@ -104,8 +104,8 @@ class ReplayDeterminismTest {
     String appId = !existing.isEmpty() && rnd.nextInt(4) != 0 ? existing.get(rnd.nextInt(existing.size())) : anyId;
     long version = view.app(appId).map(AppSpec::getVersion).orElse(1L);
     long previous = rnd.nextInt(10) == 0 ? version + 1 + rnd.nextInt(3) : version; // sometimes stale
-    int kind = rnd.nextInt(120);
-    if (kind >= 112) return randomDeploymentEvent(rnd, view, appId, ts);
+    int kind = rnd.nextInt(126);
+    if (kind >= 118) return randomDeploymentEvent(rnd, view, appId, ts);
     if (kind < 12) {
       return created(randomSpec(rnd, anyId, 1), ts);
     } else if (kind < 20) {
@@ -127,6 +127,8 @@ class ReplayDeterminismTest {
       return rnd.nextBoolean()
           ? status(taskId, s, ts)
           : status(taskId, s, rnd.nextBoolean(), rnd.nextInt(5) == 0 ? "check " + rnd.nextInt(50) : "", ts);
+    } else if (kind >= 112) {
+      return randomZoneEvent(rnd, view, ts);
     } else if (kind >= 100) {
       return randomJobEvent(rnd, view, ts, newTaskId);
     } else {
@@ -156,6 +158,23 @@ class ReplayDeterminismTest {
           .setMessage("test"));
     }
     return e.build();
+  }
+
+  /** Zone events: created, updated (sometimes stale), deleted. */
+  private static Event randomZoneEvent(Random rnd, State view, long ts) {
+    String name = "z" + rnd.nextInt(3);
+    long version = view.zone(name).map(io.upone.core.proto.ZoneSpec::getVersion).orElse(1L);
+    long previous = rnd.nextInt(8) == 0 ? version + 1 : version;
+    io.upone.core.proto.ZoneSpec.Builder z = io.upone.core.proto.ZoneSpec.newBuilder().setName(name)
+        .setKind(io.upone.core.proto.LbKind.forNumber(1 + rnd.nextInt(2))).addInstances("127.0.0.1:" + (1000 + rnd.nextInt(9)));
+    return switch (rnd.nextInt(3)) {
+      case 0 -> Event.newBuilder().setTimestampMs(ts).setZoneCreated(io.upone.core.proto.ZoneCreated.newBuilder()
+          .setSpec(z.setVersion(1))).build();
+      case 1 -> Event.newBuilder().setTimestampMs(ts).setZoneUpdated(io.upone.core.proto.ZoneUpdated.newBuilder()
+          .setSpec(z.setVersion(previous + 1)).setPreviousVersion(previous)).build();
+      default -> Event.newBuilder().setTimestampMs(ts).setZoneDeleted(io.upone.core.proto.ZoneDeleted.newBuilder()
+          .setName(name).setPreviousVersion(previous)).build();
+    };
   }
 
   /** Job events: fires mostly in order, sometimes a stale instant (refused), runs started and ended. */

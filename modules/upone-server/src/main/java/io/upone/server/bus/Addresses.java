@@ -15,6 +15,7 @@ public final class Addresses {
   public static final String EVENTS_FRAMEWORK = "upone.events.framework";
   public static final String EVENTS_DEPLOYMENT = "upone.events.deployment";
   public static final String EVENTS_ALERT = "upone.events.alert";
+  public static final String EVENTS_ZONE = "upone.events.zone";
   public static final String LEADERSHIP = "upone.cluster.leadership";
 
   // local: the committed-event feed
@@ -40,4 +41,12 @@ public final class Addresses {
   public static final String OFFERS_QUERIES = "upone.offers.queries";
   /** Request/reply: kill one task (API). */
   public static final String LIFECYCLE_KILL = "upone.lifecycle.kill";
+
+  // local: load-balancer sync (lb/)
+  /** Request/reply, task id → true: the LBs stopped sending to the task (a planned kill waits for it). */
+  public static final String LB_DRAIN = "upone.lb.drain";
+  /** Request/reply: the sync's status per zone and instance (JSON). */
+  public static final String LB_QUERIES = "upone.lb.queries";
+  /** Published, JSON: an LB confirmed an upstream ({zone, upstream, instance, servers, waitedMs}). */
+  public static final String LB_SYNCED = "upone.lb.synced";
 }

@@ -82,6 +82,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.get("/v1/cluster").handler(cluster::cluster);
     r.get("/v1/framework").handler(framework::get);
     r.post("/v1/framework/teardown").handler(framework::teardown);
+    new ZonesApi(vertx, log, forwarder).routes(r);
     r.get("/health").handler(cluster::health);
     r.get("/metrics").handler(c -> c.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(registry.scrape()));
     // the web UI (modules/upone-ui) from the class path; a path it does not have falls through to the 404 problem

@@ -22,6 +22,7 @@ import io.upone.server.config.SchedulerConfig;
 import io.upone.server.driver.DriverClient;
 import io.upone.server.driver.DriverEvent;
 import io.upone.server.offers.OffersClient;
+import io.upone.server.lb.DrainGate;
 import io.upone.server.offers.Wanted;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -183,7 +184,8 @@ public final class LifecycleVerticle extends AbstractVerticle {
   private void kill(Task t, String why, int grace, long now) {
     inFlight.killSent(t.id(), now);
     LOG.info("killing {} ({})", t.id(), why);
-    driver.kill(t.agentId(), t.id(), grace);
+    // the load balancers stop sending to it first, so its in-flight requests finish
+    DrainGate.before(vertx, t.id()).onComplete(v -> driver.kill(t.agentId(), t.id(), grace));
   }
 
   /**

@@ -188,18 +188,38 @@ class CliAppsTest extends MasterWithAgents {
   }
 
   @Test
-  void routesTheServerDoesNotHaveYetAreReportedAsSuch() throws Exception {
-    cli("app", "create", "-f", Cli.file(dir, "a.json", sleepApp("/cli/one", 1, "")));
-    TestNode.await("1 running", WAIT, () -> appJson("/cli/one").getInteger("tasksRunning") == 1);
+  void taskLogsAndFollowingThem() throws Exception {
+    String cmd = "for i in $(seq 1 600); do echo line-$i; sleep 0.1; done; sleep 600 # " + marker;
+    cli("app", "create", "-f", Cli.file(dir, "a.json", "{\"id\": \"/cli/talk\", \"cmd\": \"" + cmd + "\", "
+        + "\"cpus\": 0.1, \"mem\": 16, \"instances\": 1}"));
+    TestNode.await("1 running", WAIT, () -> appJson("/cli/talk").getInteger("tasksRunning") == 1);
     String task = new JsonObject(cli("task", "list", "-o", "json").out()).getJsonArray("tasks").getJsonObject(0).getString("id");
-    List<List<String>> missing = List.of(List.of("task", "logs", task), List.of("task", "logs", task, "--follow"));
-    for (List<String> args : missing) {
-      Cli.Result r = cli(args.toArray(String[]::new));
-      assertEquals(1, r.exit(), args + ": " + r);
-      assertEquals("", r.out(), args + ": " + r);
-      String name = String.join(" ", args.subList(0, 2));
-      assertTrue(r.err().contains("upone: this server has no route for '" + name + "' yet"), args + ": " + r.err());
+    TestNode.await("some output", WAIT, () -> cli("task", "logs", task).out().contains("line-3"));
+    Cli.Result err = cli("task", "logs", task, "--stderr");
+    assertEquals(0, err.exit(), err.toString());
+    assertEquals("", err.out(), "nothing on stderr");
+    // following: lines written after the request come through the same open answer
+    java.net.http.HttpResponse<java.util.stream.Stream<String>> r = TestNode.HTTP.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(master.url() + "/v1/tasks/" + task + "/logs?follow=true&bytes=16")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, r.statusCode());
+    int first = -1;
+    int later = -1;
+    try (java.util.stream.Stream<String> lines = r.body()) {
+      for (java.util.Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+        String l = it.next();
+        if (!l.startsWith("line-")) continue;
+        int n = Integer.parseInt(l.substring(5));
+        if (first < 0) first = n;
+        if (n >= first + 15) {
+          later = n;
+          break;
+        }
+      }
     }
-    assertFalse(appJson("/cli/one").isEmpty());
+    assertTrue(later >= first + 15, "output written while following arrived: from " + first + " to " + later);
+    Cli.Result unknown = cli("task", "logs", "no.such-task");
+    assertEquals(1, unknown.exit(), unknown.toString());
+    assertTrue(unknown.err().contains("task no.such-task does not exist"), unknown.err());
   }
 }

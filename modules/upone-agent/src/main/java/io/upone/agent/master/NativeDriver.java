@@ -84,6 +84,14 @@ public final class NativeDriver implements ClusterDriver {
     });
   }
 
+  /** Where an agent's own API answers (its task output, for one), or null for an agent not registered. */
+  public void agentUrl(String agentId, Consumer<String> answer) {
+    context.runOnContext(v -> {
+      AgentRecord a = agents.get(agentId);
+      answer.accept(a == null || a.url == null || a.url.isEmpty() ? null : a.url);
+    });
+  }
+
   public boolean running() {
     return listener != null;
   }

@@ -43,6 +43,9 @@ final class MesosMode extends DriverMode {
 
   @Override
   public void routes(Router router, Predicate<RoutingContext> forwardedToLeader) {
+    router.get("/v1/tasks/:id/logs").handler(ctx -> ctx.fail(new Problem(Problem.Kind.CONFLICT, "logs_on_mesos_agent",
+        "a Mesos task's output is in its sandbox on the Mesos agent: read it with the agent's /files/read endpoint",
+        List.of()).asFailure()));
     for (String path : List.of("/v1/agents/heartbeat", "/v1/agents/status")) {
       router.post(path).handler(ctx -> {
         if (forwardedToLeader.test(ctx)) return;

@@ -4,6 +4,7 @@ import io.upone.agent.Wire;
 import io.upone.agent.master.NativeDriver;
 import io.upone.core.Problem;
 import io.upone.core.driver.ClusterDriver;
+import io.upone.eventlog.EventLog;
 import io.upone.server.config.SchedulerConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -22,15 +23,21 @@ import java.util.function.Predicate;
  */
 final class NativeMode extends DriverMode {
   private final SchedulerConfig config;
+  private final EventLog log;
+  private TaskLogs logs;
 
-  NativeMode(SchedulerConfig config) {
+  NativeMode(SchedulerConfig config, EventLog log) {
     super("native");
     this.config = config;
+    this.log = log;
   }
 
   @Override
   protected ClusterDriver build(Vertx vertx, Context context) {
-    return new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs());
+    NativeDriver driver = new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs());
+    logs = new TaskLogs(vertx, log, vertx.createHttpClient(),
+        agentId -> Future.future(p -> driver.agentUrl(agentId, p::complete)));
+    return driver;
   }
 
   private NativeDriver agentsDriver() {
@@ -39,6 +46,14 @@ final class NativeMode extends DriverMode {
 
   @Override
   public void routes(Router router, Predicate<RoutingContext> forwardedToLeader) {
+    router.get("/v1/tasks/:id/logs").handler(ctx -> {
+      if (forwardedToLeader.test(ctx)) return;
+      if (logs == null) {
+        ctx.fail(new Problem(Problem.Kind.UNAVAILABLE, "not_leader", "not driving agents now; retry", List.of()).asFailure());
+        return;
+      }
+      logs.handle(ctx);
+    });
     router.post("/v1/agents/heartbeat").handler(ctx -> {
       if (forwardedToLeader.test(ctx)) return;
       JsonObject body = body(ctx);

@@ -1,4 +1,5 @@
-// One app: its spec, its tasks, why instances are pending, its recent events; scale, delete, kill.
+// One app: its spec, its running deployment, its tasks, why instances are pending, its recent events;
+// scale, restart, delete, kill, roll back or promote a deployment.
 import { api, idPath, ApiError } from '../api.js';
 import { h, render, notice, confirmAction } from '../dom.js';
 import { age, num, what, network } from '../format.js';
@@ -60,6 +61,11 @@ export function appView(id) {
     act(`Scaled ${id} to ${n}.`, () => api.put(`${base}/instances`, { instances: n }));
   } }, h('label', { for: 'scale-to' }, 'Instances'), scaleInput, h('button', { type: 'submit' }, 'Scale'));
 
+  const restart = h('button', { type: 'button', onclick: async () => {
+    if (!(await confirmAction(`Restart ${id}? Every task is replaced by a deployment.`))) return;
+    act(`Restarting ${id}.`, () => api.post(`${base}/restart`, {}));
+  } }, 'Restart');
+
   const del = h('button', { class: 'danger', type: 'button', onclick: async () => {
     if (!(await confirmAction(`Delete ${id}? Its tasks are killed.`))) return;
     try {
@@ -73,7 +79,7 @@ export function appView(id) {
 
   const el = h('section', { 'aria-labelledby': 'app-title' },
     h('p', { class: 'crumbs' }, h('a', { href: '#/apps' }, 'Apps'), ' / '),
-    h('div', { class: 'titlebar' }, h('h1', { id: 'app-title' }, id), h('div', { class: 'actions' }, scaleForm, del)),
+    h('div', { class: 'titlebar' }, h('h1', { id: 'app-title' }, id), h('div', { class: 'actions' }, scaleForm, restart, del)),
     msg, data);
 
   function taskTable(tasks) {
@@ -106,6 +112,27 @@ export function appView(id) {
       rejected.length ? h('ul', { class: 'rejected' }, rejected.map(([f, n]) => h('li', {}, h('code', {}, f), `: ${n} agent${n === 1 ? '' : 's'}`))) : null);
   }
 
+  /** The running deployment: how far it got, and what may be done about it. */
+  function deployment(d) {
+    if (!d) return null;
+    const depBase = `/v1/deployments/${encodeURIComponent(d.id)}`;
+    const buttons = [h('button', { class: 'danger', type: 'button', onclick: async () => {
+      if (!(await confirmAction(`Roll back deployment ${d.id}? The previous definition is deployed again.`))) return;
+      act(`Rolling back ${d.id}.`, () => api.del(depBase));
+    } }, 'Roll back')];
+    if (d.phase === 'canary_paused') {
+      buttons.unshift(h('button', { type: 'button', onclick: async () => {
+        if (!(await confirmAction(`Promote deployment ${d.id}? Every task is replaced.`))) return;
+        act(`Promoted ${d.id}.`, () => api.post(`${depBase}/promote`, {}));
+      } }, 'Promote'));
+    }
+    return h('section', { class: 'deployment', 'aria-labelledby': 'dep-title' },
+      h('h2', { id: 'dep-title' }, `Deploying version ${d.toVersion} (${d.type}, ${d.phase.replace('_', ' ')})`),
+      h('p', {}, d.progress ? d.progress.summary : '', d.failures ? ` — ${d.failures} new task(s) failed` : ''),
+      h('p', {}, h('small', {}, `${d.reason}; started ${age(d.startedAt)} ago`)),
+      h('div', { class: 'actions' }, buttons));
+  }
+
   function events() {
     const list = eventsOf((e) => e.appId === id);
     return h('section', { 'aria-labelledby': 'events-title' }, h('h2', { id: 'events-title' }, 'Recent events'),
@@ -122,7 +149,7 @@ export function appView(id) {
       if (document.activeElement !== scaleInput && scaleInput.value === '') scaleInput.placeholder = String(a.instances);
       let w = null;
       if (a.tasksRunning < a.instances) w = await api.get(`${base}/placement`).catch(() => null);
-      render(data, spec(a), whyPending(w), h('h2', {}, 'Tasks'), taskTable(t.tasks), events());
+      render(data, spec(a), deployment(a.deployment), whyPending(w), h('h2', {}, 'Tasks'), taskTable(t.tasks), events());
     } catch (e) {
       render(data, notice('error', e.code === 'app_not_found' ? `No app ${id}.` : e.message));
     }

@@ -23,18 +23,18 @@ alive_pid() {
 
 launch() { # name, args of upone.jar...
   local name=$1; shift
-  if pid=$(alive_pid "$name"); then echo "$name already running (pid $pid)"; return; fi
+  if pid=$(alive_pid "$name"); then echo "$name already running (pid $pid)"; return 1; fi
   nohup java "${java_opts[@]}" -jar "$JAR" "$@" > "$RUN/$name.log" 2>&1 &
   echo $! > "$RUN/$name.pid"
 }
 
 leader() { # prints the leader's HTTP URL as a member sees it, or nothing
   curl -fs -m 2 "http://127.0.0.1:808$1/v1/cluster" 2>/dev/null \
-    | sed -n 's/.*"leader":{"raft":"[^"]*","http":"\([^"]*\)"}.*/\1/p'
+    | sed -n 's/.*"leader":{"raft":"[^"]*","http":"\([^"]*\)"}.*/\1/p' || true
 }
 
 agent_count() { # leader URL
-  curl -fs -m 2 "$1/v1/agents" 2>/dev/null | grep -o '"hostname"' | wc -l
+  curl -fs -m 2 "$1/v1/agents" 2>/dev/null | grep -o '"hostname"' | wc -l || true
 }
 
 # Stops the processes of run/<name>.pid: SIGTERM, then SIGKILL after 20 s.
@@ -92,13 +92,13 @@ case "${1:-start}" in
     [ -f "$JAR" ] || mvn -B -q install -DskipTests
     mkdir -p "$RUN"
     for i in 1 2 3; do
-      launch "node$i" server --data-dir "$RUN/node$i" --http-port "808$i" --raft "127.0.0.1:707$i" --peers "$PEERS"
-      echo "node$i: http://127.0.0.1:808$i (log run/node$i.log)"
+      launch "node$i" server --data-dir "$RUN/node$i" --http-port "808$i" --raft "127.0.0.1:707$i" --peers "$PEERS" \
+        && echo "node$i: http://127.0.0.1:808$i (log run/node$i.log)"
     done
     for i in 1 2; do
       launch "agent$i" agent --master "$MASTERS" --port "505$i" --work-dir "$RUN/agent$i" \
-        --hostname "local-agent-$i" --resources "cpus:2;mem:2048;disk:10000;ports:[3${i}000-3${i}999]"
-      echo "agent$i: http://127.0.0.1:505$i (log run/agent$i.log)"
+        --hostname "local-agent-$i" --resources "cpus:2;mem:2048;disk:10000;ports:[3${i}000-3${i}999]" \
+        && echo "agent$i: http://127.0.0.1:505$i (log run/agent$i.log)"
     done
     for _ in $(seq 1 300); do
       for i in 1 2 3; do

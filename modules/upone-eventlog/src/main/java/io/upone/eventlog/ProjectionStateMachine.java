@@ -46,6 +46,8 @@ final class ProjectionStateMachine extends StateMachineAdapter {
   private final long snapshotEveryEvents;
   private long eventsSinceSnapshot;
   private Runnable snapshotTrigger = () -> {};
+  /** The event index the latest saved or loaded snapshot covers. */
+  private volatile long snapshotEventIndex;
 
   ProjectionStateMachine(long snapshotEveryEvents) {
     this.snapshotEveryEvents = snapshotEveryEvents;
@@ -65,6 +67,10 @@ final class ProjectionStateMachine extends StateMachineAdapter {
 
   long leaderTerm() {
     return leaderTerm;
+  }
+
+  long snapshotEventIndex() {
+    return snapshotEventIndex;
   }
 
   void setSnapshotTrigger(Runnable trigger) {
@@ -143,6 +149,7 @@ final class ProjectionStateMachine extends StateMachineAdapter {
     }
     if (writer.addFile(SNAPSHOT_FILE)) {
       eventsSinceSnapshot = 0;
+      snapshotEventIndex = snap.getLastEventIndex();
       done.run(Status.OK());
     } else {
       done.run(new Status(RaftError.EIO, "could not add %s to the snapshot", SNAPSHOT_FILE));
@@ -166,6 +173,7 @@ final class ProjectionStateMachine extends StateMachineAdapter {
       StateSnapshot snap = StateSnapshot.parseFrom(cin);
       state = State.restore(snap);
       history.reset(snap.getLastEntryIndex(), snap.getLastEventIndex());
+      snapshotEventIndex = snap.getLastEventIndex();
       return true;
     } catch (IOException e) {
       LOG.error("loading snapshot failed", e);

@@ -168,12 +168,20 @@ public final class RaftEventLog implements EventLog {
 
   /** Takes a snapshot now and waits for it (tests and operators). */
   public void snapshotNow() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+    takeSnapshot().join();
+  }
+
+  /**
+   * Takes a snapshot of this member now (not of the others); completes with the event index it
+   * covers. With nothing applied since the latest snapshot, that one stands.
+   */
+  public CompletableFuture<Long> takeSnapshot() {
+    CompletableFuture<Long> done = new CompletableFuture<>();
     node.snapshot(status -> {
-      if (status.isOk()) done.complete(null);
+      if (status.isOk()) done.complete(fsm.snapshotEventIndex());
       else done.completeExceptionally(new IllegalStateException(status.toString()));
     });
-    done.join();
+    return done;
   }
 
   public RaftConfig config() {

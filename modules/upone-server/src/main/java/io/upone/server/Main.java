@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar upone.jar <command>}: the one binary of upone. */
 @Command(name = "upone", mixinStandardHelpOptions = true, version = "upone 0.1.0",
     description = "A scheduler for long-running services and cron jobs.",
-    subcommands = {Main.Server.class, Main.AgentCommand.class, Main.MesosSimCommand.class})
+    subcommands = {Main.Server.class, Main.AgentCommand.class, Main.MesosSimCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -31,6 +31,7 @@ public final class RaftEventLog implements EventLog {
   private final RaftGroupService group;
   private final Node node;
   private final Proposer proposer;
+  private final RaftMembership membership;
   private volatile LogStorage logStorage;
 
   private RaftEventLog(RaftConfig config) throws IOException {
@@ -72,6 +73,7 @@ public final class RaftEventLog implements EventLog {
     this.group = new RaftGroupService(config.groupId(), peer(config.self()), opts);
     this.node = group.start();
     fsm.setSnapshotTrigger(() -> node.snapshot(null));
+    this.membership = new RaftMembership(node);
     this.proposer = new Proposer(node, config.maxBatchProposals(), config.maxBatchBytes(), config.maxInFlight(),
         this::notLeader);
     proposer.start();
@@ -182,6 +184,11 @@ public final class RaftEventLog implements EventLog {
       else done.completeExceptionally(new IllegalStateException(status.toString()));
     });
     return done;
+  }
+
+  /** Who is in the group, and changes to it (on the leader). */
+  public RaftMembership membership() {
+    return membership;
   }
 
   public RaftConfig config() {

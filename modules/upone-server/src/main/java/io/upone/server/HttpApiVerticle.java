@@ -85,6 +85,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.post("/v1/framework/teardown").handler(framework::teardown);
     r.get("/health").handler(cluster::health);
     new io.upone.server.api.SnapshotApi(vertx, log).mount(r);
+    new io.upone.server.api.MembersApi(vertx, log, config, forwarder).mount(r);
     r.get("/metrics").handler(c -> c.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(registry.scrape()));
 
     r.route().failureHandler(this::failure);

@@ -45,6 +45,8 @@ public final class State {
   /** Agent ids, hostnames and app ids repeat across thousands of tasks; keep one copy of each. */
   private final Map<String, String> pool = new HashMap<>();
   private final JobBook jobs = new JobBook();
+  /** raft endpoint -> HTTP URL of members the log was told about (sorted: it is part of the hash). */
+  private final ConcurrentHashMap<String, String> memberUrls = new ConcurrentHashMap<>();
   private volatile String frameworkId = "";
   private volatile String frameworkMaster = "";
   private volatile long lastEventIndex;
@@ -97,6 +99,15 @@ public final class State {
 
   public String frameworkId() {
     return frameworkId;
+  }
+
+  /** The HTTP URL of a raft member the log knows about, if any. */
+  public Optional<String> memberUrl(String raftEndpoint) {
+    return Optional.ofNullable(memberUrls.get(raftEndpoint));
+  }
+
+  public Map<String, String> memberUrls() {
+    return Map.copyOf(memberUrls);
   }
 
   public String frameworkMaster() {
@@ -221,6 +232,7 @@ public final class State {
       case JOB_RUN_FIRED -> jobs.onJobRunFired(e.getJobRunFired(), e.getTimestampMs());
       case JOB_RUN_MISSED -> jobs.onJobRunMissed(e.getJobRunMissed(), e.getTimestampMs());
       case JOB_RUN_FINISHED -> jobs.onJobRunFinished(e.getJobRunFinished(), e.getTimestampMs());
+      case MEMBER_ADDRESSED -> onMemberAddressed(e.getMemberAddressed());
       default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
     }
     lastEventIndex = e.getIndex();
@@ -264,6 +276,11 @@ public final class State {
     putTask(cur.withStatus(e.getState(), e.getMessage(), e.getExitCode(), health, atMs));
   }
 
+  private void onMemberAddressed(io.upone.core.proto.MemberAddressed e) {
+    if (e.getHttpUrl().isEmpty()) memberUrls.remove(e.getRaftEndpoint());
+    else memberUrls.put(e.getRaftEndpoint(), e.getHttpUrl());
+  }
+
   private void onFrameworkRegistered(FrameworkRegistered e) {
     frameworkId = e.getFrameworkId();
     frameworkMaster = e.getMaster();
@@ -298,6 +315,8 @@ public final class State {
     apps.values().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(b::addApps);
     tasks.values().stream().sorted(Comparator.comparing(Task::id)).forEach(t -> b.addTasks(t.toRecord()));
     b.addAllJobs(jobs.sorted());
+    memberUrls.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(m -> b.addMembers(
+        io.upone.core.proto.MemberAddressed.newBuilder().setRaftEndpoint(m.getKey()).setHttpUrl(m.getValue())));
     return b.build();
   }
 
@@ -310,6 +329,7 @@ public final class State {
     st.frameworkMaster = s.getFrameworkMaster();
     for (AppSpec a : s.getAppsList()) st.apps.put(a.getId(), a);
     st.jobs.restore(s.getJobsList());
+    for (io.upone.core.proto.MemberAddressed m : s.getMembersList()) st.memberUrls.put(m.getRaftEndpoint(), m.getHttpUrl());
     for (TaskRecord r : s.getTasksList()) {
       int[] ports = new int[r.getHostPortsCount()];
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);

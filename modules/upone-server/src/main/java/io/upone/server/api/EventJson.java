@@ -40,6 +40,7 @@ public final class EventJson {
       case JOB_RUN_FIRED -> "JobRunFired";
       case JOB_RUN_MISSED -> "JobRunMissed";
       case JOB_RUN_FINISHED -> "JobRunFinished";
+      case MEMBER_ADDRESSED -> "MemberAddressed";
       case PAYLOAD_NOT_SET -> "Unknown";
     };
   }

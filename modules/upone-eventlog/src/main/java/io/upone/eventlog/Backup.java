@@ -3,6 +3,7 @@ package io.upone.eventlog;
 import com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.upone.core.EventFormat;
 import io.upone.core.Problem;
 import io.upone.core.proto.LogEntry;
 import io.upone.core.proto.Proposal;
@@ -115,7 +116,11 @@ public final class Backup {
       if (snapshot.length > 0) {
         CodedInputStream in = CodedInputStream.newInstance(snapshot);
         in.setSizeLimit(Integer.MAX_VALUE);
-        state = State.restore(StateSnapshot.parseFrom(in));
+        StateSnapshot snap = StateSnapshot.parseFrom(in);
+        if (EventFormat.of(snap) > EventFormat.CURRENT) {
+          throw new IOException(EventFormat.tooNew("the backup's snapshot", EventFormat.of(snap), EventFormat.CURRENT));
+        }
+        state = State.restore(snap);
       }
     }
 
@@ -126,6 +131,9 @@ public final class Backup {
         entry = LogEntry.parseFrom(data);
       } catch (InvalidProtocolBufferException e) {
         throw new IOException("raft entry " + index + " is not an upone log entry: " + e.getMessage());
+      }
+      if (EventFormat.of(entry) > EventFormat.CURRENT) {
+        throw new IOException(EventFormat.tooNew("raft entry " + index + " of the backup", EventFormat.of(entry), EventFormat.CURRENT));
       }
       for (Proposal p : entry.getProposalsList()) {
         try {

@@ -37,7 +37,7 @@ public final class RaftEventLog implements EventLog {
   private RaftEventLog(RaftConfig config) throws IOException {
     this.config = config;
     Files.createDirectories(config.dataDir());
-    this.fsm = new ProjectionStateMachine(config.snapshotEveryEvents());
+    this.fsm = new ProjectionStateMachine(config.snapshotEveryEvents(), config.readableFormat());
 
     NodeOptions opts = new NodeOptions();
     opts.setElectionTimeoutMs(config.electionTimeoutMs());
@@ -189,6 +189,11 @@ public final class RaftEventLog implements EventLog {
   /** Who is in the group, and changes to it (on the leader). */
   public RaftMembership membership() {
     return membership;
+  }
+
+  @Override
+  public Optional<String> halted() {
+    return Optional.ofNullable(fsm.halted());
   }
 
   public RaftConfig config() {

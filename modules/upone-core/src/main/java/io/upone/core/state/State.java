@@ -317,6 +317,8 @@ public final class State {
     b.addAllJobs(jobs.sorted());
     memberUrls.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(m -> b.addMembers(
         io.upone.core.proto.MemberAddressed.newBuilder().setRaftEndpoint(m.getKey()).setHttpUrl(m.getValue())));
+    // an older build would drop the members and hold another state: make it refuse the snapshot
+    if (b.getMembersCount() > 0) b.setFormat(2);
     return b.build();
   }
 

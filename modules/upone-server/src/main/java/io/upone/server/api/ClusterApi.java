@@ -39,6 +39,11 @@ public final class ClusterApi {
 
   /** 200 while this node sees a leader (it can serve and forward), 503 otherwise: for the VIP's checks. */
   public void health(RoutingContext ctx) {
+    if (log.halted().isPresent()) { // it serves a state that no longer follows the log
+      ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("status", "halted").put("leader", false).put("message", log.halted().get()).encode());
+      return;
+    }
     boolean hasLeader = log.leaderEndpoint().isPresent();
     ctx.response().setStatusCode(hasLeader ? 200 : 503).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", hasLeader ? "ok" : "no_leader").put("leader", log.isLeader())

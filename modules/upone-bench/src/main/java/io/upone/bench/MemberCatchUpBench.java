@@ -40,7 +40,13 @@ public final class MemberCatchUpBench {
   private static int run(Path dir, int tasks, int apps, int window, int baselineS) throws Exception {
     List<RaftEventLog> logs = new ArrayList<>();
     try {
-      RaftEventLog leader = BenchUtil.startGroup(dir, 3, logs);
+      // a long election timeout: on a shared 2-core machine a loaded leader must not lose its term mid-run
+      List<String> peers = BenchUtil.endpoints(3);
+      for (int i = 0; i < 3; i++) {
+        logs.add(RaftEventLog.start(RaftConfig.single(dir.resolve("n" + i), peers.get(i)).withPeers(peers)
+            .withElectionTimeout(5000)));
+      }
+      RaftEventLog leader = BenchUtil.awaitLeader(logs, 60_000);
       RecoveryWorkload workload = new RecoveryWorkload(apps, tasks);
       long events = workload.total();
       System.out.printf("catch-up: 3 members, fsync on, %d cores, -Xmx%d MiB; %,d events describing %,d tasks;"
@@ -58,7 +64,8 @@ public final class MemberCatchUpBench {
       double baseline = (writer.written.get() - b0) / ((System.nanoTime() - t0) / 1e9);
 
       String endpoint = BenchUtil.endpoints(1).get(0);
-      RaftEventLog learner = RaftEventLog.start(RaftConfig.single(dir.resolve("n3"), endpoint).withPeers(List.of()));
+      RaftEventLog learner = RaftEventLog.start(RaftConfig.single(dir.resolve("n3"), endpoint).withPeers(List.of())
+          .withElectionTimeout(5000));
       logs.add(learner);
       long target = leader.state().lastEventIndex();
       long c0 = System.nanoTime();

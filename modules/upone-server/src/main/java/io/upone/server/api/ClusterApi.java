@@ -25,7 +25,8 @@ public final class ClusterApi {
           .put("leader", p.raftEndpoint().equals(v.leader())).put("self", p.raftEndpoint().equals(v.self())));
     }
     JsonObject leader = v.leader().isEmpty() ? null
-        : new JsonObject().put("raft", v.leader()).put("http", config.httpUrlOf(v.leader()));
+        : new JsonObject().put("raft", v.leader()).put("http", config.httpUrlOf(v.leader()) != null
+            ? config.httpUrlOf(v.leader()) : log.state().memberUrl(v.leader()).orElse(null)); // added by the members API
     ctx.json(new JsonObject()
         .put("self", new JsonObject().put("raft", config.self().raftEndpoint()).put("http", config.self().httpUrl()))
         .put("role", v.role())

@@ -4,32 +4,48 @@
 #                              # logs, data and sandboxes under run/; prints who leads
 #   scripts/cluster.sh stop    # ends the agents, every task they started, then the nodes
 #   scripts/cluster.sh status  # who leads, which agents are registered
+# Env: JAVA_OPTS; UPONE_RUN_DIR (run); UPONE_HTTP_BASE (8080), UPONE_RAFT_BASE (7070),
+# UPONE_AGENT_BASE (5050): member i of 1..3 (agent i of 1..2) listens on base + i;
+# UPONE_CLASSPATH: run io.upone.server.Main from this classpath instead of the jar (tests);
+# UPONE_WAIT_S (60): how long start waits for a leader with both agents.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=modules/upone-server/target/upone.jar
-PEERS="127.0.0.1:7071/8081,127.0.0.1:7072/8082,127.0.0.1:7073/8083"
-MASTERS="http://127.0.0.1:8081,http://127.0.0.1:8082,http://127.0.0.1:8083"
+HTTP_BASE=${UPONE_HTTP_BASE:-8080}
+RAFT_BASE=${UPONE_RAFT_BASE:-7070}
+AGENT_BASE=${UPONE_AGENT_BASE:-5050}
+RUN=$(mkdir -p "${UPONE_RUN_DIR:-run}" && cd "${UPONE_RUN_DIR:-run}" && pwd -P)
 read -r -a java_opts <<< "${JAVA_OPTS:--Xmx512m -Dcom.google.protobuf.use_unsafe_pre22_gencode}"
-RUN="$PWD/run"
+if [ -n "${UPONE_CLASSPATH:-}" ]; then
+  upone=(-cp "$UPONE_CLASSPATH" io.upone.server.Main)
+else
+  upone=(-jar "$JAR")
+fi
+PEERS=""
+MASTERS=""
+for i in 1 2 3; do
+  PEERS="$PEERS${PEERS:+,}127.0.0.1:$((RAFT_BASE + i))/$((HTTP_BASE + i))"
+  MASTERS="$MASTERS${MASTERS:+,}http://127.0.0.1:$((HTTP_BASE + i))"
+done
 
-# pid of a process we started (run/<name>.pid) if it is still that process
+# pid of a process we started ($RUN/<name>.pid) if it is still that process (its arguments name $RUN)
 alive_pid() {
   local f="$RUN/$1.pid" pid
   [ -f "$f" ] || return 1
   pid=$(cat "$f")
-  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q upone.jar || return 1
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$RUN/" || return 1
   echo "$pid"
 }
 
-launch() { # name, args of upone.jar...
+launch() { # name, arguments of upone...
   local name=$1; shift
   if pid=$(alive_pid "$name"); then echo "$name already running (pid $pid)"; return 1; fi
-  nohup java "${java_opts[@]}" -jar "$JAR" "$@" > "$RUN/$name.log" 2>&1 &
+  nohup java "${java_opts[@]}" "${upone[@]}" "$@" > "$RUN/$name.log" 2>&1 &
   echo $! > "$RUN/$name.pid"
 }
 
-leader() { # prints the leader's HTTP URL as a member sees it, or nothing
-  curl -fs -m 2 "http://127.0.0.1:808$1/v1/cluster" 2>/dev/null \
+leader() { # member i: prints the leader's HTTP URL as that member sees it, or nothing
+  curl -fs -m 2 "http://127.0.0.1:$((HTTP_BASE + $1))/v1/cluster" 2>/dev/null \
     | sed -n 's/.*"leader":{"raft":"[^"]*","http":"\([^"]*\)"}.*/\1/p' || true
 }
 
@@ -37,7 +53,7 @@ agent_count() { # leader URL
   curl -fs -m 2 "$1/v1/agents" 2>/dev/null | grep -o '"hostname"' | wc -l || true
 }
 
-# Stops the processes of run/<name>.pid: SIGTERM, then SIGKILL after 20 s.
+# Stops the processes of $RUN/<name>.pid: SIGTERM, then SIGKILL after 20 s.
 stop_named() {
   local pids=() name pid
   for name in "$@"; do
@@ -58,7 +74,7 @@ wait_gone() { # seconds, pids or -pgids...
   for p in "$@"; do kill -KILL -- "$p" 2>/dev/null || true; done
 }
 
-# Task processes run in sandboxes under run/agent*/sandboxes, each in a process group of its own
+# Task processes run in sandboxes under $RUN/agent*/sandboxes, each in a process group of its own
 # (the agent starts them with setsid), and outlive a stopped agent by design: end those groups.
 stop_tasks() {
   local d cwd pgid groups=()
@@ -89,25 +105,26 @@ status() {
 
 case "${1:-start}" in
   start)
-    [ -f "$JAR" ] || mvn -B -q install -DskipTests
-    mkdir -p "$RUN"
+    [ -n "${UPONE_CLASSPATH:-}" ] || [ -f "$JAR" ] || mvn -B -q install -DskipTests
     for i in 1 2 3; do
-      launch "node$i" server --data-dir "$RUN/node$i" --http-port "808$i" --raft "127.0.0.1:707$i" --peers "$PEERS" \
-        && echo "node$i: http://127.0.0.1:808$i (log run/node$i.log)"
+      launch "node$i" server --data-dir "$RUN/node$i" --http-port "$((HTTP_BASE + i))" \
+        --raft "127.0.0.1:$((RAFT_BASE + i))" --peers "$PEERS" \
+        && echo "node$i: http://127.0.0.1:$((HTTP_BASE + i)) (log $RUN/node$i.log)"
     done
     for i in 1 2; do
-      launch "agent$i" agent --master "$MASTERS" --port "505$i" --work-dir "$RUN/agent$i" \
+      launch "agent$i" agent --master "$MASTERS" --port "$((AGENT_BASE + i))" --work-dir "$RUN/agent$i" \
         --hostname "local-agent-$i" --resources "cpus:2;mem:2048;disk:10000;ports:[3${i}000-3${i}999]" \
-        && echo "agent$i: http://127.0.0.1:505$i (log run/agent$i.log)"
+        && echo "agent$i: http://127.0.0.1:$((AGENT_BASE + i)) (log $RUN/agent$i.log)"
     done
-    for _ in $(seq 1 300); do
+    deadline=$((SECONDS + ${UPONE_WAIT_S:-60}))
+    while [ "$SECONDS" -lt "$deadline" ]; do
       for i in 1 2 3; do
         l=$(leader "$i")
         if [ -n "$l" ] && [ "$(agent_count "$l")" -ge 2 ]; then status; exit 0; fi
       done
       sleep 0.2
     done
-    echo "no leader with two agents after 60 s; see run/*.log" >&2
+    echo "no leader with two agents after ${UPONE_WAIT_S:-60} s; see $RUN/*.log" >&2
     exit 1
     ;;
   stop)

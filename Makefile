@@ -23,7 +23,8 @@ test:
 bench: jar
 	scripts/bench.sh
 
-## cluster: three nodes on loopback in the background (logs and data under run/); cluster-stop ends them
+## cluster: three nodes and two agents on loopback in the background (logs and data under run/), prints the leader;
+## cluster-stop ends them and every task they started
 cluster: jar
 	scripts/cluster.sh start
 

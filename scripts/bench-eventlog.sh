@@ -19,12 +19,13 @@ which="${1:-all}"
 [ $# -gt 0 ] && shift
 case "$which" in all|append|recovery) ;; *) echo "usage: $0 [all|append|recovery] [args for the main]" >&2; exit 2 ;; esac
 
-MVN=${MVN:-mvn -B -q}
-MVN_OFFLINE=${MVN_OFFLINE-}
+# MVN and MVN_OFFLINE hold several words each (a command and its flags): split into arrays.
+read -r -a MVN <<< "${MVN:-mvn -B -q}"
+read -r -a MVN_OFFLINE <<< "${MVN_OFFLINE-}"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   echo "building upone-core, upone-eventlog, upone-bench (and what upone-bench depends on) ..."
-  $MVN $MVN_OFFLINE install -DskipTests -pl modules/upone-bench -am
-  $MVN $MVN_OFFLINE -f modules/upone-bench/pom.xml dependency:build-classpath \
+  "${MVN[@]}" "${MVN_OFFLINE[@]}" install -DskipTests -pl modules/upone-bench -am
+  "${MVN[@]}" "${MVN_OFFLINE[@]}" -f modules/upone-bench/pom.xml dependency:build-classpath \
     -Dmdep.outputFile="$ROOT/modules/upone-bench/target/bench.cp" >/dev/null
 fi
 CP="$ROOT/modules/upone-bench/target/classes:$(cat "$ROOT/modules/upone-bench/target/bench.cp")"
@@ -37,7 +38,8 @@ trap 'exit 130' INT TERM
 
 # ParallelGC, as in k8s-free-deploy/upone.env: the projection replaces many small immutable objects,
 # which costs G1 far more (batched ratio to raw about 0.5 under G1, 0.6-0.75 under ParallelGC)
-JAVA_OPTS=(-Xmx2g -XX:+UseParallelGC -Dcom.google.protobuf.use_unsafe_pre22_gencode ${BENCH_JAVA_OPTS:-})
+read -r -a EXTRA_JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
+JAVA_OPTS=(-Xmx2g -XX:+UseParallelGC -Dcom.google.protobuf.use_unsafe_pre22_gencode "${EXTRA_JAVA_OPTS[@]}")
 quiet() { grep -vE '^RESULT\||^Sofa-Middleware-Log|^WARNING: |com\.caucho\.hessian' || true; }
 
 status=0

@@ -22,7 +22,8 @@ bench_main() {
     mvn -B -q -f modules/upone-bench/pom.xml dependency:build-classpath -Dmdep.outputFile=target/bench.cp >/dev/null
     CP="$PWD/modules/upone-bench/target/classes:$(cat modules/upone-bench/target/bench.cp)"
   fi
-  (cd "$RUNDIR" && java -Xmx3g -XX:+UseParallelGC -Dcom.google.protobuf.use_unsafe_pre22_gencode \
+  (cd "$RUNDIR" || exit 1
+   java -Xmx3g -XX:+UseParallelGC -Dcom.google.protobuf.use_unsafe_pre22_gencode \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" "$@" 2>&1 \
     | grep -vE '^Sofa-Middleware|^WARNING|hessian|AbstractStringBuilderDeserializer' || true)
 }

@@ -10,4 +10,7 @@ JAR=modules/upone-server/target/upone.jar
 export UPONE_HTTP_PORT="${UPONE_HTTP_PORT:-8080}"
 export UPONE_RAFT="${UPONE_RAFT:-127.0.0.1:7070}"
 export UPONE_DATA_DIR="${UPONE_DATA_DIR:-data/node1}"
-exec java ${JAVA_OPTS:--Xmx1g -Dcom.google.protobuf.use_unsafe_pre22_gencode} -jar "$JAR" server --local-agent ${UPONE_LOCAL_AGENT_RESOURCES:+--local-agent-resources "$UPONE_LOCAL_AGENT_RESOURCES"}
+# JAVA_OPTS holds several JVM flags: split it into words on purpose.
+read -r -a java_opts <<< "${JAVA_OPTS:--Xmx1g -Dcom.google.protobuf.use_unsafe_pre22_gencode}"
+# UPONE_LOCAL_AGENT_RESOURCES is read by the server itself (UPONE_* variables are settings).
+exec java "${java_opts[@]}" -jar "$JAR" server --local-agent

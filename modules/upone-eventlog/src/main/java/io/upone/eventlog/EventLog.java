@@ -46,6 +46,11 @@ public interface EventLog extends AutoCloseable {
 
   ClusterView cluster();
 
+  /** Why this member stopped applying the log (it met a format newer than it reads), if it did. */
+  default Optional<String> halted() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 

@@ -10,6 +10,7 @@ import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.upone.core.EventFormat;
 import io.upone.core.Problem;
 import io.upone.core.proto.Event;
 import io.upone.core.proto.LogEntry;
@@ -46,9 +47,24 @@ final class ProjectionStateMachine extends StateMachineAdapter {
   private final long snapshotEveryEvents;
   private long eventsSinceSnapshot;
   private Runnable snapshotTrigger = () -> {};
+  /** The event index the latest saved or loaded snapshot covers. */
+  private volatile long snapshotEventIndex;
+
+  private final int readableFormat;
+  /** Why this member stopped applying the log, or null. */
+  private volatile String halted;
 
   ProjectionStateMachine(long snapshotEveryEvents) {
+    this(snapshotEveryEvents, EventFormat.CURRENT);
+  }
+
+  ProjectionStateMachine(long snapshotEveryEvents, int readableFormat) {
     this.snapshotEveryEvents = snapshotEveryEvents;
+    this.readableFormat = readableFormat;
+  }
+
+  String halted() {
+    return halted;
   }
 
   State state() {
@@ -65,6 +81,10 @@ final class ProjectionStateMachine extends StateMachineAdapter {
 
   long leaderTerm() {
     return leaderTerm;
+  }
+
+  long snapshotEventIndex() {
+    return snapshotEventIndex;
   }
 
   void setSnapshotTrigger(Runnable trigger) {
@@ -84,6 +104,14 @@ final class ProjectionStateMachine extends StateMachineAdapter {
       } catch (InvalidProtocolBufferException e) {
         // Every member refuses the same bytes the same way; stop rather than diverge.
         iter.setErrorAndRollback(1, new Status(RaftError.EINVAL, "undecodable log entry %d", entryIndex));
+        return;
+      }
+      if (EventFormat.of(entry) > readableFormat) {
+        // applying what it understands of the entry would leave this member with another state
+        // than the members that understood all of it: stop here, before anything changes
+        halted = EventFormat.tooNew("raft entry " + entryIndex, EventFormat.of(entry), readableFormat);
+        LOG.error("stopped applying the log: {}", halted);
+        iter.setErrorAndRollback(1, new Status(RaftError.EINVAL, "%s", halted));
         return;
       }
       State s = state;
@@ -143,6 +171,7 @@ final class ProjectionStateMachine extends StateMachineAdapter {
     }
     if (writer.addFile(SNAPSHOT_FILE)) {
       eventsSinceSnapshot = 0;
+      snapshotEventIndex = snap.getLastEventIndex();
       done.run(Status.OK());
     } else {
       done.run(new Status(RaftError.EIO, "could not add %s to the snapshot", SNAPSHOT_FILE));
@@ -164,8 +193,14 @@ final class ProjectionStateMachine extends StateMachineAdapter {
       CodedInputStream cin = CodedInputStream.newInstance(in);
       cin.setSizeLimit(Integer.MAX_VALUE);
       StateSnapshot snap = StateSnapshot.parseFrom(cin);
+      if (EventFormat.of(snap) > readableFormat) {
+        halted = EventFormat.tooNew("the snapshot at " + reader.getPath(), EventFormat.of(snap), readableFormat);
+        LOG.error("not loading: {}", halted);
+        return false;
+      }
       state = State.restore(snap);
       history.reset(snap.getLastEntryIndex(), snap.getLastEventIndex());
+      snapshotEventIndex = snap.getLastEventIndex();
       return true;
     } catch (IOException e) {
       LOG.error("loading snapshot failed", e);

@@ -4,6 +4,7 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.entity.Task;
 import io.upone.core.Problem;
 import io.upone.core.proto.Event;
+import io.upone.core.EventFormat;
 import io.upone.core.proto.LogEntry;
 import io.upone.core.proto.Proposal;
 import java.nio.ByteBuffer;
@@ -101,6 +102,8 @@ final class Proposer {
   }
 
   private void apply(LogEntry.Builder entry, List<CompletableFuture<List<Event>>> futures) throws InterruptedException {
+    int format = EventFormat.of(entry);
+    if (format > 1) entry.setFormat(format); // readers of an older format refuse the entry
     byte[] data = entry.build().toByteArray();
     int kib = Math.min(64 * 1024, Math.max(1, (data.length + 1023) / 1024));
     inFlightKib.acquire(kib);

@@ -31,12 +31,13 @@ public final class RaftEventLog implements EventLog {
   private final RaftGroupService group;
   private final Node node;
   private final Proposer proposer;
+  private final RaftMembership membership;
   private volatile LogStorage logStorage;
 
   private RaftEventLog(RaftConfig config) throws IOException {
     this.config = config;
     Files.createDirectories(config.dataDir());
-    this.fsm = new ProjectionStateMachine(config.snapshotEveryEvents());
+    this.fsm = new ProjectionStateMachine(config.snapshotEveryEvents(), config.readableFormat());
 
     NodeOptions opts = new NodeOptions();
     opts.setElectionTimeoutMs(config.electionTimeoutMs());
@@ -72,6 +73,7 @@ public final class RaftEventLog implements EventLog {
     this.group = new RaftGroupService(config.groupId(), peer(config.self()), opts);
     this.node = group.start();
     fsm.setSnapshotTrigger(() -> node.snapshot(null));
+    this.membership = new RaftMembership(node);
     this.proposer = new Proposer(node, config.maxBatchProposals(), config.maxBatchBytes(), config.maxInFlight(),
         this::notLeader);
     proposer.start();
@@ -168,12 +170,30 @@ public final class RaftEventLog implements EventLog {
 
   /** Takes a snapshot now and waits for it (tests and operators). */
   public void snapshotNow() {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+    takeSnapshot().join();
+  }
+
+  /**
+   * Takes a snapshot of this member now (not of the others); completes with the event index it
+   * covers. With nothing applied since the latest snapshot, that one stands.
+   */
+  public CompletableFuture<Long> takeSnapshot() {
+    CompletableFuture<Long> done = new CompletableFuture<>();
     node.snapshot(status -> {
-      if (status.isOk()) done.complete(null);
+      if (status.isOk()) done.complete(fsm.snapshotEventIndex());
       else done.completeExceptionally(new IllegalStateException(status.toString()));
     });
-    done.join();
+    return done;
+  }
+
+  /** Who is in the group, and changes to it (on the leader). */
+  public RaftMembership membership() {
+    return membership;
+  }
+
+  @Override
+  public Optional<String> halted() {
+    return Optional.ofNullable(fsm.halted());
   }
 
   public RaftConfig config() {

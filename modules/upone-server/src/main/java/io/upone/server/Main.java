@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code java -jar upone.jar <command>}: the one binary of upone. */
 @Command(name = "upone", mixinStandardHelpOptions = true, version = "upone 0.1.0",
     description = "A scheduler for long-running services and cron jobs.",
-    subcommands = {Main.Server.class, Main.AgentCommand.class})
+    subcommands = {Main.Server.class, Main.AgentCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -55,8 +55,9 @@ public final class Main implements Runnable {
   static final class Server implements Callable<Integer> {
     @Option(names = "--config", description = "properties file with any of: " + "data-dir, http-host, http-port, raft, peers, "
         + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes, heartbeat-ms, agent-timeout-ms, kill-budget, "
+        + "deploy-deadline-s, health-kill-budget, "
         + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
-        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec")
+        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;
@@ -92,6 +93,8 @@ public final class Main implements Runnable {
     String mesosFailoverTimeout;
     @Option(names = "--mesos-codec", description = "protobuf or json on the wire (default protobuf)")
     String mesosCodec;
+    @Option(names = "--join", description = "URL of any member of an existing group: start with no group and ask it to add this node")
+    String join;
 
     @Override
     public Integer call() throws Exception {
@@ -113,6 +116,7 @@ public final class Main implements Runnable {
       flags.put("mesos-role", mesosRole);
       flags.put("mesos-failover-timeout-s", mesosFailoverTimeout);
       flags.put("mesos-codec", mesosCodec);
+      flags.put("join", join);
       ServerConfig cfg;
       try {
         cfg = ConfigSources.resolve(config, System.getenv(), flags);
@@ -122,7 +126,9 @@ public final class Main implements Runnable {
       }
       UponeServer server;
       try {
-        server = UponeServer.start(cfg).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        String joinUrl = ConfigSources.merged(config, System.getenv(), flags).get("join");
+        server = (joinUrl == null || joinUrl.isBlank() ? UponeServer.start(cfg) : Join.start(cfg, joinUrl))
+            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       } catch (Exception e) {
         Throwable c = e.getCause() == null ? e : e.getCause();
         System.err.println("upone: cannot start: " + (c.getMessage() == null ? c.toString() : c.getMessage()));

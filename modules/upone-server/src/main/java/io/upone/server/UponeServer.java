@@ -70,11 +70,16 @@ public final class UponeServer {
 
   /** Starts the node; completes when the HTTP API listens (a leader may not be elected yet). */
   public static Future<UponeServer> start(ServerConfig config) {
+    return start(config, false);
+  }
+
+  /** @param joining start with no raft configuration: wait to be added to a group (see {@code --join}) */
+  public static Future<UponeServer> start(ServerConfig config, boolean joining) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(
         new MicrometerMetricsOptions().setEnabled(true).setMicrometerRegistry(registry)));
     RaftConfig raft = new RaftConfig("upone", config.dataDir().resolve("raft"), config.self().raftEndpoint(),
-        config.peers().stream().map(Peer::raftEndpoint).toList(), config.electionTimeoutMs(),
+        joining ? java.util.List.of() : config.peers().stream().map(Peer::raftEndpoint).toList(), config.electionTimeoutMs(),
         config.maxBatchProposals(), 4 << 20, config.snapshotEveryEvents(), 4096, true);
     return vertx.executeBlocking(() -> RaftEventLog.start(raft))
         .compose(log -> {

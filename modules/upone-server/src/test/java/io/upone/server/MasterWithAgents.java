@@ -25,7 +25,11 @@ abstract class MasterWithAgents {
       agents.start(master.url(), nameThenResources[i], nameThenResources[i + 1]);
     }
     int n = nameThenResources.length / 2;
-    TestNode.await(n + " agents", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == n);
+    // right after ready the node may not have run its leader start yet: /v1/agents answers 503 then
+    TestNode.await(n + " agents", WAIT, () -> {
+      TestNode.Resp r = master.get("/v1/agents");
+      return r.status() == 200 && r.json().getJsonArray("agents").size() == n;
+    });
   }
 
   /** An app of {@code sleep} processes carrying the marker. */

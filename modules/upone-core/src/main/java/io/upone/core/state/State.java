@@ -48,6 +48,8 @@ public final class State {
   private final AppVersions versions = new AppVersions();
   private final DeploymentBook deployments = new DeploymentBook();
   private final ZoneBook zones = new ZoneBook();
+  /** raft endpoint -> HTTP URL of members the log was told about (sorted: it is part of the hash). */
+  private final ConcurrentHashMap<String, String> memberUrls = new ConcurrentHashMap<>();
   private volatile String frameworkId = "";
   private volatile String frameworkMaster = "";
   private volatile long lastEventIndex;
@@ -160,6 +162,15 @@ public final class State {
 
   public String frameworkId() {
     return frameworkId;
+  }
+
+  /** The HTTP URL of a raft member the log knows about, if any. */
+  public Optional<String> memberUrl(String raftEndpoint) {
+    return Optional.ofNullable(memberUrls.get(raftEndpoint));
+  }
+
+  public Map<String, String> memberUrls() {
+    return Map.copyOf(memberUrls);
   }
 
   public String frameworkMaster() {
@@ -295,6 +306,7 @@ public final class State {
       case DEPLOYMENT_FINISHED -> deployments.onFinished(e.getDeploymentFinished(), e.getTimestampMs());
       case ALERT_RAISED -> { } // a fact for alerting and the record; it changes no state
       case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> zones.apply(e);
+      case MEMBER_ADDRESSED -> onMemberAddressed(e.getMemberAddressed());
       default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
     }
     lastEventIndex = e.getIndex();
@@ -345,6 +357,11 @@ public final class State {
     putTask(cur.withStatus(e.getState(), e.getMessage(), e.getExitCode(), health, atMs));
   }
 
+  private void onMemberAddressed(io.upone.core.proto.MemberAddressed e) {
+    if (e.getHttpUrl().isEmpty()) memberUrls.remove(e.getRaftEndpoint());
+    else memberUrls.put(e.getRaftEndpoint(), e.getHttpUrl());
+  }
+
   private void onFrameworkRegistered(FrameworkRegistered e) {
     frameworkId = e.getFrameworkId();
     frameworkMaster = e.getMaster();
@@ -382,6 +399,12 @@ public final class State {
     versions.all().stream().sorted(Comparator.comparing(io.upone.core.proto.AppHistory::getAppId)).forEach(b::addAppHistories);
     b.addAllDeployments(deployments.all());
     b.addAllZones(zones.sorted());
+    memberUrls.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(m -> b.addMembers(
+        io.upone.core.proto.MemberAddressed.newBuilder().setRaftEndpoint(m.getKey()).setHttpUrl(m.getValue())));
+    // an older build would drop what it does not know and hold another state: make it refuse the snapshot
+    int format = b.getAppHistoriesCount() > 0 || b.getDeploymentsCount() > 0 || b.getZonesCount() > 0 ? 3
+        : b.getMembersCount() > 0 ? 2 : 1;
+    if (format > 1) b.setFormat(format);
     return b.build();
   }
 
@@ -397,6 +420,7 @@ public final class State {
     st.versions.restore(s.getAppHistoriesList());
     st.deployments.restore(s.getDeploymentsList());
     st.zones.restore(s.getZonesList());
+    for (io.upone.core.proto.MemberAddressed m : s.getMembersList()) st.memberUrls.put(m.getRaftEndpoint(), m.getHttpUrl());
     for (TaskRecord r : s.getTasksList()) {
       int[] ports = new int[r.getHostPortsCount()];
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);

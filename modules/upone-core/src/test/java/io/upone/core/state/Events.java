@@ -69,6 +69,11 @@ final class Events {
         .setFrameworkRegistered(FrameworkRegistered.newBuilder().setFrameworkId(id).setMaster(master)).build();
   }
 
+  static Event member(String raft, String http, long ts) {
+    return Event.newBuilder().setTimestampMs(ts).setMemberAddressed(io.upone.core.proto.MemberAddressed.newBuilder()
+        .setRaftEndpoint(raft).setHttpUrl(http)).build();
+  }
+
   static Proposal proposal(Event... events) {
     return Proposal.newBuilder().addAllEvents(List.of(events)).build();
   }

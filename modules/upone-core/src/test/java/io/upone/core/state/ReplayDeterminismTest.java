@@ -4,6 +4,7 @@ import static io.upone.core.state.Events.created;
 import static io.upone.core.state.Events.deleted;
 import static io.upone.core.state.Events.framework;
 import static io.upone.core.state.Events.launched;
+import static io.upone.core.state.Events.member;
 import static io.upone.core.state.Events.scaled;
 import static io.upone.core.state.Events.status;
 import static io.upone.core.state.Events.updated;
@@ -131,8 +132,11 @@ class ReplayDeterminismTest {
       return randomZoneEvent(rnd, view, ts);
     } else if (kind >= 100) {
       return randomJobEvent(rnd, view, ts, newTaskId);
-    } else {
+    } else if (kind == 98) {
       return framework("fw-" + rnd.nextInt(3), "master-" + rnd.nextInt(3) + ":5050", ts);
+    } else {
+      int host = rnd.nextInt(5);
+      return member("10.0.0." + host + ":7070", rnd.nextInt(4) == 0 ? "" : "http://10.0.0." + host + ":" + (8080 + rnd.nextInt(2)), ts);
     }
   }
 

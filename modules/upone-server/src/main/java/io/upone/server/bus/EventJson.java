@@ -47,6 +47,7 @@ public final class EventJson {
       case ZONE_CREATED -> "ZoneCreated";
       case ZONE_UPDATED -> "ZoneUpdated";
       case ZONE_DELETED -> "ZoneDeleted";
+      case MEMBER_ADDRESSED -> "MemberAddressed";
       case PAYLOAD_NOT_SET -> "Unknown";
     };
   }

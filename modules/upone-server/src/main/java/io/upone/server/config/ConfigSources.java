@@ -21,7 +21,7 @@ public final class ConfigSources {
       "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
       "kill-budget", "deploy-deadline-s", "health-kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
       "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
-      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec");
+      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join");
 
   private ConfigSources() {}
 
@@ -38,31 +38,7 @@ public final class ConfigSources {
   }
 
   public static ServerConfig resolve(Path file, Map<String, String> env, Map<String, String> flags) {
-    Map<String, String> v = new LinkedHashMap<>();
-    v.put("data-dir", "data/node1");
-    v.put("http-host", "127.0.0.1");
-    v.put("http-port", "8080");
-    v.put("raft", "127.0.0.1:7070");
-    v.put("snapshot-every", "100000");
-    v.put("max-batch", "4096");
-    v.put("election-timeout-ms", "1000");
-    v.put("max-body-bytes", String.valueOf(ServerConfig.DEFAULT_MAX_BODY));
-    v.put("heartbeat-ms", "1000");
-    v.put("agent-timeout-ms", "10000");
-    v.put("kill-budget", "0.5");
-    v.put("deploy-deadline-s", String.valueOf(SchedulerConfig.DEFAULT_DEPLOY_DEADLINE_MS / 1000));
-    v.put("health-kill-budget", String.valueOf(SchedulerConfig.DEFAULT_HEALTH_KILL_BUDGET));
-    v.put("local-agent", "false");
-    v.put("placement-strategy", "spread");
-    if (file != null) v.putAll(fromFile(file));
-    for (String k : KEYS) {
-      String e = env.get("UPONE_" + k.toUpperCase().replace('-', '_'));
-      if (e != null && !e.isBlank()) v.put(k, e.trim());
-    }
-    flags.forEach((k, val) -> {
-      if (val != null) v.put(k, val);
-    });
-
+    Map<String, String> v = merged(file, env, flags);
     int httpPort = intOf(v, "http-port");
     String raft = v.get("raft");
     String host = raft.contains(":") ? raft.substring(0, raft.lastIndexOf(':')) : raft;
@@ -89,6 +65,35 @@ public final class ConfigSources {
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
         sched, local, mesos(v, httpPort));
+  }
+
+  /** Every setting after defaults, file, environment and flags are merged (keys as in {@link #KEYS}). */
+  public static Map<String, String> merged(Path file, Map<String, String> env, Map<String, String> flags) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("data-dir", "data/node1");
+    v.put("http-host", "127.0.0.1");
+    v.put("http-port", "8080");
+    v.put("raft", "127.0.0.1:7070");
+    v.put("snapshot-every", "100000");
+    v.put("max-batch", "4096");
+    v.put("election-timeout-ms", "1000");
+    v.put("max-body-bytes", String.valueOf(ServerConfig.DEFAULT_MAX_BODY));
+    v.put("heartbeat-ms", "1000");
+    v.put("agent-timeout-ms", "10000");
+    v.put("kill-budget", "0.5");
+    v.put("deploy-deadline-s", String.valueOf(SchedulerConfig.DEFAULT_DEPLOY_DEADLINE_MS / 1000));
+    v.put("health-kill-budget", String.valueOf(SchedulerConfig.DEFAULT_HEALTH_KILL_BUDGET));
+    v.put("local-agent", "false");
+    v.put("placement-strategy", "spread");
+    if (file != null) v.putAll(fromFile(file));
+    for (String k : KEYS) {
+      String e = env.get("UPONE_" + k.toUpperCase().replace('-', '_'));
+      if (e != null && !e.isBlank()) v.put(k, e.trim());
+    }
+    flags.forEach((k, val) -> {
+      if (val != null) v.put(k, val);
+    });
+    return v;
   }
 
   /** {@code mesos}: master URL(s); the other mesos-* keys only matter with it. */

@@ -25,7 +25,8 @@ public final class ClusterApi {
           .put("leader", p.raftEndpoint().equals(v.leader())).put("self", p.raftEndpoint().equals(v.self())));
     }
     JsonObject leader = v.leader().isEmpty() ? null
-        : new JsonObject().put("raft", v.leader()).put("http", config.httpUrlOf(v.leader()));
+        : new JsonObject().put("raft", v.leader()).put("http", config.httpUrlOf(v.leader()) != null
+            ? config.httpUrlOf(v.leader()) : log.state().memberUrl(v.leader()).orElse(null)); // added by the members API
     ctx.json(new JsonObject()
         .put("self", new JsonObject().put("raft", config.self().raftEndpoint()).put("http", config.self().httpUrl()))
         .put("role", v.role())
@@ -39,6 +40,11 @@ public final class ClusterApi {
 
   /** 200 while this node sees a leader (it can serve and forward), 503 otherwise: for the VIP's checks. */
   public void health(RoutingContext ctx) {
+    if (log.halted().isPresent()) { // it serves a state that no longer follows the log
+      ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("status", "halted").put("leader", false).put("message", log.halted().get()).encode());
+      return;
+    }
     boolean hasLeader = log.leaderEndpoint().isPresent();
     ctx.response().setStatusCode(hasLeader ? 200 : 503).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", hasLeader ? "ok" : "no_leader").put("leader", log.isLeader())

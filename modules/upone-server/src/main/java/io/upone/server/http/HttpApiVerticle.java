@@ -84,6 +84,8 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.post("/v1/framework/teardown").handler(framework::teardown);
     new ZonesApi(vertx, log, forwarder).routes(r);
     r.get("/health").handler(cluster::health);
+    new io.upone.server.http.SnapshotApi(vertx, log).mount(r);
+    new io.upone.server.http.MembersApi(vertx, log, config, forwarder).mount(r);
     r.get("/metrics").handler(c -> c.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(registry.scrape()));
     // the web UI (modules/upone-ui) from the class path; a path it does not have falls through to the 404 problem
     r.get("/*").handler(StaticHandler.create("META-INF/upone-ui").setCachingEnabled(false).setIncludeHidden(false));

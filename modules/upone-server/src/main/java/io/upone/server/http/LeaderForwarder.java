@@ -46,7 +46,9 @@ public final class LeaderForwarder {
       return;
     }
     String leader = log.leaderEndpoint().orElse(null);
-    String url = leader == null ? null : config.httpUrlOf(leader);
+    // a member added after this node started is known from the log
+    String url = leader == null ? null : config.httpUrlOf(leader) != null ? config.httpUrlOf(leader)
+        : log.state().memberUrl(leader).orElse(null);
     if (url == null) {
       Problems.send(ctx.response(), unavailable("no_leader", "no leader is elected right now; retry in a moment"));
       return;

@@ -1,0 +1,59 @@
+package io.upone.core;
+
+import io.upone.core.proto.Event;
+import io.upone.core.proto.LogEntry;
+import io.upone.core.proto.Proposal;
+import io.upone.core.proto.StateSnapshot;
+
+/**
+ * Which build can read what. Every log entry and snapshot says the format its contents need
+ * (absent = 1); a build reads formats up to {@link #CURRENT} and refuses a newer one with a
+ * message rather than applying part of it and drifting from the members that understood it.
+ * Raise {@link #CURRENT} and {@link #of(Event)} together when an event kind (or a field whose
+ * loss would change the projection) is added.
+ */
+public final class EventFormat {
+  /**
+   * 1: the first format. 2: {@code MemberAddressed} and the members of a snapshot. 3: deployments
+   * ({@code DeploymentStarted}, {@code DeploymentPhaseChanged}, {@code DeploymentFinished}),
+   * {@code AlertRaised}, zones ({@code ZoneCreated}, {@code ZoneUpdated}, {@code ZoneDeleted}),
+   * and a snapshot's app versions, deployments and zones.
+   */
+  public static final int CURRENT = 3;
+
+  private EventFormat() {}
+
+  /** The format a reader needs to apply this event. */
+  public static int of(Event e) {
+    return switch (e.getPayloadCase()) {
+      case MEMBER_ADDRESSED -> 2;
+      case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED, ALERT_RAISED, ZONE_CREATED, ZONE_UPDATED,
+          ZONE_DELETED -> 3;
+      default -> 1;
+    };
+  }
+
+  /** The format a reader needs to apply every event of the entry. */
+  public static int of(LogEntry.Builder entry) {
+    int f = 1;
+    for (Proposal p : entry.getProposalsList()) {
+      for (Event e : p.getEventsList()) f = Math.max(f, of(e));
+    }
+    return f;
+  }
+
+  /** The format an entry says it needs. */
+  public static int of(LogEntry entry) {
+    return Math.max(1, entry.getFormat());
+  }
+
+  public static int of(StateSnapshot s) {
+    return Math.max(1, s.getFormat());
+  }
+
+  /** Why a build of format {@code readable} cannot apply something of format {@code needed}. */
+  public static String tooNew(String what, int needed, int readable) {
+    return what + " needs event format " + needed + " but this upone reads formats up to " + readable
+        + ": it was written by a newer upone. Upgrade this node (followers first, the leader last; see operations.md)";
+  }
+}

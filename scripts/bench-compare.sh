@@ -38,6 +38,14 @@ classpath() {
   echo "$cp:$(sed "s|$HOME/.m2/repository/io/upone/[^:]*||g" "$1/bench.cp")"
 }
 
+# runs the benchmark main on classpath $1 in a scratch directory, without the JVMs' noise
+run_main() {
+  local out
+  out=$(cd "$WORK/run" && java -Xmx3g -XX:+UseParallelGC -Dcom.google.protobuf.use_unsafe_pre22_gencode \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$1" "${main[@]}" 2>&1) || true
+  printf '%s\n' "$out" | grep -vE '^Sofa-Middleware|^WARNING|hessian|AbstractStringBuilderDeserializer' || true
+}
+
 git worktree add -q --detach "$WORK/before" "$rev"
 echo "building $rev (before) and the working tree (after) ..."
 before_cp=$(classpath "$WORK/before")
@@ -48,8 +56,6 @@ for i in $(seq 1 "$rounds"); do
     cp=$before_cp
     [ "$side" = after ] && cp=$after_cp
     echo "== round $i, $side ($([ "$side" = before ] && echo "$rev" || echo "working tree")): ${main[*]} =="
-    (cd "$WORK/run" && java -Xmx3g -XX:+UseParallelGC -Dcom.google.protobuf.use_unsafe_pre22_gencode \
-      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" "${main[@]}" 2>&1 \
-      | grep -vE '^Sofa-Middleware|^WARNING|hessian|AbstractStringBuilderDeserializer' || true)
+    run_main "$cp"
   done
 done

@@ -154,7 +154,6 @@ public final class LifecycleVerticle extends AbstractVerticle {
     long now = clock.millis();
     Decisions d = reconciler.reconcile(log.state(), inFlight, now, scope);
     d.forgetKills().forEach(inFlight.killing::remove);
-    markKilling(d.kills().stream().map(Decisions.Kill::task).toList(), now);
     for (Decisions.Kill k : d.kills()) kill(k.task(), k.reason(), k.gracePeriodSeconds(), now);
     for (String app : d.backoffResets()) inFlight.backoffOf(app).reset();
     inFlight.pendingSince = d.pendingSince();
@@ -168,8 +167,8 @@ public final class LifecycleVerticle extends AbstractVerticle {
   }
 
   /**
-   * Tasks about to be killed are written KILLING first (one proposal, not waited for): readers of
-   * the log (the API, load balancers) stop sending them work while they drain their requests.
+   * A task about to be killed is written KILLING (not waited for) just before the kill is sent:
+   * readers of the log (the API, the UI) stop listing it as running while it drains its requests.
    */
   private void markKilling(List<Task> tasks, long now) {
     Proposal.Builder p = Proposal.newBuilder();
@@ -184,8 +183,12 @@ public final class LifecycleVerticle extends AbstractVerticle {
   private void kill(Task t, String why, int grace, long now) {
     inFlight.killSent(t.id(), now);
     LOG.info("killing {} ({})", t.id(), why);
-    // the load balancers stop sending to it first, so its in-flight requests finish
-    DrainGate.before(vertx, t.id()).onComplete(v -> driver.kill(t.agentId(), t.id(), grace));
+    // the load balancers stop sending to it first, so its in-flight requests finish; only then is it
+    // written KILLING (earlier, a load balancer would learn of it from the log and not wait for the drain)
+    DrainGate.before(vertx, t.id()).onComplete(v -> {
+      markKilling(List.of(t), clock.millis());
+      driver.kill(t.agentId(), t.id(), grace);
+    });
   }
 
   /**
@@ -320,7 +323,6 @@ public final class LifecycleVerticle extends AbstractVerticle {
     } else {
       int grace = log.state().app(t.appId()).map(a -> a.getTaskKillGracePeriodSeconds()).filter(g -> g > 0)
           .orElse(Reconciler.DEFAULT_GRACE_SECONDS);
-      markKilling(List.of(t), clock.millis());
       kill(t, "requested", grace, clock.millis());
       m.reply(Boolean.TRUE, opts);
     }

@@ -37,7 +37,7 @@ class CliZonesTest {
     slardar = RealSlardar.start(dir.resolve("slardar"));
     master = TestNode.agentMaster(dir);
     agents = new TestAgents(dir);
-    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[33400-33499]", "127.0.0.1");
+    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[30300-30399]", "127.0.0.1");
     TestNode.await("the agent", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
   }
 

@@ -66,8 +66,8 @@ class DeploymentFailoverTest {
     TestNode first = TestNode.leaderOf(nodes);
     agents = new TestAgents(dir);
     String masters = nodes.stream().map(TestNode::url).collect(Collectors.joining(","));
-    agents.start(masters, "a", "cpus:8;mem:8192;disk:1000;ports:[41400-41499]");
-    agents.start(masters, "b", "cpus:8;mem:8192;disk:1000;ports:[41500-41599]");
+    agents.start(masters, "a", "cpus:8;mem:8192;disk:1000;ports:[30600-30699]");
+    agents.start(masters, "b", "cpus:8;mem:8192;disk:1000;ports:[30700-30799]");
     TestNode.await("agents registered", WAIT, () -> first.get("/v1/agents").status() == 200
         && first.get("/v1/agents").json().getJsonArray("agents").size() == 2);
     assertEquals(201, first.post("/v1/apps", app(script, "v1")).status());

@@ -25,7 +25,7 @@ class DeploymentsTest extends MasterWithAgents {
 
   @BeforeEach
   void start() throws Exception {
-    startWithAgents("a", "cpus:4;mem:4096;disk:1000;ports:[41200-41299]", "b", "cpus:4;mem:4096;disk:1000;ports:[41300-41399]");
+    startWithAgents("a", "cpus:4;mem:4096;disk:1000;ports:[30400-30499]", "b", "cpus:4;mem:4096;disk:1000;ports:[30500-30599]");
     script = dir.resolve("versioned-server.py");
     try (InputStream in = getClass().getResourceAsStream("/versioned-server.py")) {
       Files.copy(in, script);

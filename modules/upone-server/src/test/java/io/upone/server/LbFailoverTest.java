@@ -62,7 +62,7 @@ class LbFailoverTest {
     TestNode first = TestNode.leaderOf(nodes);
     agents = new TestAgents(dir);
     agents.start(nodes.stream().map(TestNode::url).collect(Collectors.joining(",")), "a",
-        "cpus:8;mem:8192;disk:1000;ports:[33200-33299]", "127.0.0.1");
+        "cpus:8;mem:8192;disk:1000;ports:[30200-30299]", "127.0.0.1");
     TestNode.await("agent registered", WAIT, () -> first.get("/v1/agents").status() == 200
         && first.get("/v1/agents").json().getJsonArray("agents").size() == 1);
     Path docroot = Files.createDirectories(dir.resolve(marker));

@@ -44,7 +44,7 @@ class LbSyncTest {
     slardar = RealSlardar.start(dir.resolve("slardar"));
     master = TestNode.agentMaster(dir);
     agents = new TestAgents(dir);
-    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[33000-33199]", "127.0.0.1");
+    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[30000-30199]", "127.0.0.1");
     TestNode.await("the agent", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
     // the marker is in every task's command line (as its docroot), so the test finds its processes
     docroot = Files.createDirectories(dir.resolve(marker));

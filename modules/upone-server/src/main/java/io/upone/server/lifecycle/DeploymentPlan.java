@@ -22,7 +22,8 @@ import java.util.Set;
  * <ul>
  *   <li>rolling (and a promoted canary): never fewer healthy tasks than
  *   {@code ceil(instances × minimumHealthCapacity)}, never more tasks than
- *   {@code instances × (1 + maximumOverCapacity)} (one more if that leaves no room at all);
+ *   {@code instances × (1 + maximumOverCapacity)} (one more if that leaves no room at all), tasks
+ *   being killed counted until they end;
  *   old tasks are stopped as new ones become healthy;</li>
  *   <li>blue-green: the whole new set up and healthy, then switched, then the old set stopped;</li>
  *   <li>canary: {@code canaryInstances} new tasks beside the old ones, then a pause until promoted.</li>
@@ -50,9 +51,11 @@ final class DeploymentPlan {
     DeploymentStarted st = d.getStarted();
     List<Task> current = new ArrayList<>();
     List<Task> old = new ArrayList<>();
+    int dying = 0; // being killed: not counted as capacity, but still holding a place until they end
     for (Task t : s.tasksOf(app.getId())) {
-      if (!t.runId().isEmpty() || killing.contains(t.id()) || t.state() == TaskState.TASK_UNREACHABLE
-          || t.state() == TaskState.TASK_KILLING) {
+      if (!t.runId().isEmpty() || t.state() == TaskState.TASK_UNREACHABLE) continue;
+      if (killing.contains(t.id()) || t.state() == TaskState.TASK_KILLING) {
+        dying++;
         continue;
       }
       (s.currentConfig(t) ? current : old).add(t);
@@ -96,7 +99,7 @@ final class DeploymentPlan {
       int minHealthy = (int) Math.ceil(n * st.getMinimumHealthCapacity());
       int maxTotal = n + (int) Math.floor(n * st.getMaximumOverCapacity());
       if (maxTotal <= n && minHealthy >= n) maxTotal = n + 1; // or nothing could ever be replaced
-      launch = Math.max(0, Math.min(n - current.size(), maxTotal - current.size() - old.size()));
+      launch = Math.max(0, Math.min(n - current.size(), maxTotal - current.size() - old.size() - dying));
       // old tasks that are not healthy serve nobody: they go at once; healthy ones as capacity allows
       int stoppable = Math.max(0, healthyCurrent + healthyOld - minHealthy);
       old.sort(Comparator.comparing(DeploymentPlan::healthyOld).thenComparing(Task::launchedAtMs));

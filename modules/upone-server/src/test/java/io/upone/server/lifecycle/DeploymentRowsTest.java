@@ -40,6 +40,8 @@ class DeploymentRowsTest {
             d -> assertEquals(Set.of("old-0", "old-1", "old-2"), Row.killed(d))),
         Row.of("rolling: one spare slot replaces one task at a time", () -> deploying(strategy(1, 0.34), 3), T, DEMANDS,
             d -> assertEquals(Map.of("/a", 1), Row.demanded(d))),
+        Row.of("rolling: a task being killed still holds its place in the over-capacity", () -> deploying(strategy(1, 0.34), 3)
+            .killing("old-0", T - 10), T, DEMANDS, d -> assertEquals(Map.of("/a", 1), Row.demanded(d))),
         Row.of("rolling: with one new healthy, one old stops", () -> newTasks(deploying(strategy(1, 0.34), 3), 1, true), T, DEMANDS,
             d -> assertEquals(1, d.kills().size())),
         Row.of("rolling: no capacity kept and no spare room: old ones stop first", () -> deploying(strategy(0, 0), 3), T, DEMANDS, d -> {

@@ -25,7 +25,9 @@ public final class RealHaproxy implements AutoCloseable {
   public final int adminPort;
   public final int proxyPort;
   private final Path config;
-  private Process process;
+  private volatile Process process;
+  /** Times haproxy died on its own and was started again (as its service manager would). */
+  public final java.util.concurrent.atomic.AtomicInteger crashes = new java.util.concurrent.atomic.AtomicInteger();
 
   private RealHaproxy(Path dir, List<String> backends) throws IOException {
     this.adminPort = freePort();
@@ -56,8 +58,21 @@ public final class RealHaproxy implements AutoCloseable {
   }
 
   public void startProcess() throws Exception {
-    process = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
-        .redirectOutput(config.resolveSibling("haproxy.log").toFile()).start();
+    Process p = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(config.resolveSibling("haproxy.log").toFile())).start();
+    process = p;
+    // Debian's haproxy 2.6.12 has been seen to segfault under runtime-API server changes: like
+    // systemd's Restart=on-failure, start it again, and count it (the sync must catch up after it)
+    p.onExit().thenAccept(gone -> {
+      if (process != p) return; // stopped on purpose
+      crashes.incrementAndGet();
+      System.err.println("haproxy exited by itself (" + gone.exitValue() + "): starting it again");
+      try {
+        startProcess();
+      } catch (Exception e) {
+        System.err.println("haproxy could not be started again: " + e);
+      }
+    });
     Poll.until("haproxy answers on its runtime socket", Duration.ofSeconds(20), () -> {
       try {
         return command("show info").contains("Pid:");
@@ -69,13 +84,14 @@ public final class RealHaproxy implements AutoCloseable {
 
   /** Stops the process (SIGTERM) and waits for it. */
   public void stopProcess() throws InterruptedException {
-    if (process == null) return;
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
+    Process p = process;
+    if (p == null) return;
     process = null;
+    p.destroy();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   public long pid() {

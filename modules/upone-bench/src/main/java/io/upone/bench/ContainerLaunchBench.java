@@ -14,10 +14,6 @@ import io.upone.server.config.SchedulerConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +29,6 @@ import java.util.concurrent.TimeUnit;
  * Usage: ContainerLaunchBench [instances] [rounds]
  */
 public final class ContainerLaunchBench {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String IMAGE = System.getenv().getOrDefault("UPONE_TEST_IMAGE", "local/busybox:1");
 
   public static void main(String[] args) throws Exception {
@@ -56,7 +51,7 @@ public final class ContainerLaunchBench {
     Vertx v = Vertx.vertx();
     Agent agent = new Agent(ac, executors).killTasksOnStop(true);
     v.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    await(() -> get(url + "/v1/agents").contains("bench-agent"), 30_000);
+    await(() -> BenchHttp.get(url + "/v1/agents").contains("bench-agent"), 30_000);
     System.out.printf("container launch bench: %d instances per app, one agent, %d round(s) each, %d cores%n", n, rounds,
         Runtime.getRuntime().availableProcessors());
     try {
@@ -78,43 +73,18 @@ public final class ContainerLaunchBench {
     String body = "{\"id\": \"" + id + "\", " + what + ", \"cpus\": 0.01, \"mem\": 16, \"instances\": " + n
         + ", \"portDefinitions\": []}";
     long t0 = System.nanoTime();
-    post(url + "/v1/apps", body);
+    BenchHttp.post(url + "/v1/apps", body);
     await(() -> running(server.log().state(), id) == n, 600_000);
     double all = (System.nanoTime() - t0) / 1e9;
     long[] lat = server.log().state().tasksOf(id).stream().mapToLong(t -> t.runningAtMs() - t.launchedAtMs()).sorted().toArray();
     System.out.printf("  %s x %d: launch->RUNNING p50 %5d ms, p99 %5d ms, max %5d ms; submit->all RUNNING %.2f s%n",
-        label, n, pct(lat, 50), pct(lat, 99), lat[lat.length - 1], all);
-    del(url + "/v1/apps" + id);
+        label, n, BenchHttp.pct(lat, 50), BenchHttp.pct(lat, 99), lat[lat.length - 1], all);
+    BenchHttp.del(url + "/v1/apps" + id);
     await(() -> server.log().state().tasksOf(id).isEmpty(), 300_000);
   }
 
   private static long running(State s, String appId) {
     return s.tasksOf(appId).stream().map(Task::state).filter(st -> st == TaskState.TASK_RUNNING).count();
-  }
-
-  private static long pct(long[] sorted, int p) {
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-  }
-
-  private static void post(String url, String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201) throw new IllegalStateException("POST " + url + " -> " + r.statusCode() + " " + r.body());
-  }
-
-  private static void del(String url) throws IOException, InterruptedException {
-    HTTP.send(HttpRequest.newBuilder(URI.create(url)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
-  }
-
-  private static String get(String url) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
   }
 
   private interface Cond {

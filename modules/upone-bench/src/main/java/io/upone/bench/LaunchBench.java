@@ -14,7 +14,6 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -35,7 +34,6 @@ import java.util.concurrent.TimeUnit;
  * Usage: LaunchBench [tasks]
  */
 public final class LaunchBench {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -57,7 +55,7 @@ public final class LaunchBench {
       agentVertx.add(v);
       agents.add(agent);
     }
-    await(() -> server.log().state() != null && get(url + "/v1/agents").contains("bench-b"), 30_000);
+    await(() -> server.log().state() != null && BenchHttp.get(url + "/v1/agents").contains("bench-b"), 30_000);
     System.out.printf("launch bench: %d tasks, 2 agents, real processes (sleep), 2 cores%n", n);
     try {
       burst(server, url, n, marker);
@@ -76,13 +74,13 @@ public final class LaunchBench {
         + "\"mem\": 1, \"instances\": " + n + ", \"portDefinitions\": []}";
     long t0 = System.currentTimeMillis();
     long t0n = System.nanoTime();
-    post(url + "/v1/apps", body);
+    BenchHttp.post(url + "/v1/apps", body);
     await(() -> running(server.log().state(), "/bench/burst") == n, 300_000);
     double secs = (System.nanoTime() - t0n) / 1e9;
     long[] lat = server.log().state().tasksOf("/bench/burst").stream().mapToLong(t -> t.runningAtMs() - t0).sorted().toArray();
     System.out.printf("  burst: one app x %d: all RUNNING in %.2f s = %.0f launches/s; submit->RUNNING p50 %d ms, p99 %d ms%n",
-        n, secs, n / secs, pct(lat, 50), pct(lat, 99));
-    del(url + "/v1/apps/bench/burst");
+        n, secs, n / secs, BenchHttp.pct(lat, 50), BenchHttp.pct(lat, 99));
+    BenchHttp.del(url + "/v1/apps/bench/burst");
     await(() -> server.log().state().tasksOf("/bench/burst").isEmpty(), 120_000);
   }
 
@@ -98,7 +96,7 @@ public final class LaunchBench {
       String body = "{\"id\": \"" + id + "\", \"cmd\": \"sleep 120; true # " + marker + "\", \"cpus\": 0.01, \"mem\": 1,"
           + " \"instances\": 1, \"portDefinitions\": []}";
       int idx = i;
-      done.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/v1/apps")).POST(HttpRequest.BodyPublishers.ofString(body))
+      done.add(BenchHttp.HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "/v1/apps")).POST(HttpRequest.BodyPublishers.ofString(body))
           .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.discarding())
           .thenCompose(r -> CompletableFuture.runAsync(() -> {
             try {
@@ -119,36 +117,11 @@ public final class LaunchBench {
     }
     Arrays.sort(lat);
     System.out.printf("  apps: %d one-instance apps, 50 in flight: %.2f s = %.0f launches/s; submit->RUNNING p50 %d ms, "
-        + "p99 %d ms, max %d ms%n", n, secs, n / secs, pct(lat, 50), pct(lat, 99), lat[n - 1]);
+        + "p99 %d ms, max %d ms%n", n, secs, n / secs, BenchHttp.pct(lat, 50), BenchHttp.pct(lat, 99), lat[n - 1]);
   }
 
   private static long running(State s, String appId) {
     return s.tasksOf(appId).stream().filter(t -> t.state() == TaskState.TASK_RUNNING).count();
-  }
-
-  private static long pct(long[] sorted, int p) {
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-  }
-
-  private static void post(String url, String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201) throw new IllegalStateException("POST " + url + " -> " + r.statusCode() + " " + r.body());
-  }
-
-  private static void del(String url) throws IOException, InterruptedException {
-    HTTP.send(HttpRequest.newBuilder(URI.create(url)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
-  }
-
-  private static String get(String url) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
   }
 
   private interface Cond {

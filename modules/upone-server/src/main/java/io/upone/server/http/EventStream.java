@@ -7,7 +7,6 @@ import io.upone.server.bus.Committed;
 import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.EventJson;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -49,7 +48,7 @@ public final class EventStream {
       return;
     }
     boolean sse = String.valueOf(ctx.request().getHeader("Accept")).contains("text/event-stream");
-    new Session(ctx, from, follow, sse, vertx.getOrCreateContext()).start();
+    new Session(ctx, from, follow, sse).start();
   }
 
   private static long longParam(RoutingContext ctx, String name, long dflt) {
@@ -68,20 +67,18 @@ public final class EventStream {
     private final HttpServerResponse res;
     private final boolean follow;
     private final boolean sse;
-    private final Context context;
     private final ArrayDeque<Event> live = new ArrayDeque<>();
     private long next;
     private boolean replaying = true;
     private boolean closed;
     private MessageConsumer<Committed> subscription;
 
-    Session(RoutingContext ctx, long from, boolean follow, boolean sse, Context context) {
+    Session(RoutingContext ctx, long from, boolean follow, boolean sse) {
       this.ctx = ctx;
       this.res = ctx.response();
       this.next = from;
       this.follow = follow;
       this.sse = sse;
-      this.context = context;
     }
 
     void start() {

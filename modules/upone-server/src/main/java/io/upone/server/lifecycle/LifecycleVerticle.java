@@ -170,14 +170,11 @@ public final class LifecycleVerticle extends AbstractVerticle {
    * A task about to be killed is written KILLING (not waited for) just before the kill is sent:
    * readers of the log (the API, the UI) stop listing it as running while it drains its requests.
    */
-  private void markKilling(List<Task> tasks, long now) {
-    Proposal.Builder p = Proposal.newBuilder();
-    for (Task t : tasks) {
-      if (t.state() == TaskState.TASK_KILLING || Task.isTerminal(t.state())) continue;
-      p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(TaskStatusChanged.newBuilder()
-          .setTaskId(t.id()).setState(TaskState.TASK_KILLING).setReason("killing").setMessage("being killed")));
-    }
-    if (p.getEventsCount() > 0) append(p.build());
+  private void markKilling(Task t, long now) {
+    if (t.state() == TaskState.TASK_KILLING || Task.isTerminal(t.state())) return;
+    append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(
+        TaskStatusChanged.newBuilder().setTaskId(t.id()).setState(TaskState.TASK_KILLING).setReason("killing")
+            .setMessage("being killed"))).build());
   }
 
   private void kill(Task t, String why, int grace, long now) {
@@ -186,7 +183,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
     // the load balancers stop sending to it first, so its in-flight requests finish; only then is it
     // written KILLING (earlier, a load balancer would learn of it from the log and not wait for the drain)
     DrainGate.before(vertx, t.id()).onComplete(v -> {
-      markKilling(List.of(t), clock.millis());
+      markKilling(t, clock.millis());
       driver.kill(t.agentId(), t.id(), grace);
     });
   }

@@ -21,7 +21,11 @@ import java.util.TreeMap;
  * /upstreams} confirms what the shared dictionary holds, {@code GET /status} ({@code cls:NAME})
  * shows one worker's copy with health. Upstreams upone pushes carry the
  * extra key {@code "upone": true}, which Slardar stores with them, so a resync can tell them from
- * the operator's own.
+ * the operator's own, and {@code "enable": false}: upone's own health checks (on the agent, next to
+ * the task) decide which tasks are served, and Slardar's active heartbeat is turned off for them.
+ * That heartbeat marks a server down on one failed TCP connect (sensibility 1) and keeps it down
+ * until the next round 5 s later; under load it took every server of an upstream out at once and
+ * Slardar answered 502 for seconds while all of them were serving.
  */
 public final class SlardarClient implements LbInstance {
   private static final long TIMEOUT_MS = 3000;
@@ -98,7 +102,7 @@ public final class SlardarClient implements LbInstance {
       JsonArray list = new JsonArray();
       for (Server s : servers) list.add(new JsonObject().put("host", s.host()).put("port", s.port()).put("weight", s.weight()));
       change = http.post("/upstream/" + upstream).timeout(TIMEOUT_MS)
-          .sendJsonObject(new JsonObject().put("servers", list).put("upone", true))
+          .sendJsonObject(new JsonObject().put("servers", list).put("upone", true).put("enable", false))
           .compose(r -> checked(r, "POST /upstream/" + upstream));
     }
     return change.compose(v -> confirmed(upstream));

@@ -8,6 +8,7 @@ import io.upone.core.proto.HealthCheck;
 import io.upone.core.proto.NetworkMode;
 import io.upone.core.proto.PortDefinition;
 import io.upone.core.proto.PortMapping;
+import io.upone.core.proto.ReadinessCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +70,9 @@ public final class AppValidator {
     ContainerValidator.validate(s, policy, e);
     for (int i = 0; i < s.getConstraintsCount(); i++) constraint(s.getConstraints(i), "constraints[" + i + "]", e);
     for (int i = 0; i < s.getHealthChecksCount(); i++) healthCheck(s, s.getHealthChecks(i), "healthChecks[" + i + "]", e);
+    for (int i = 0; i < s.getReadinessChecksCount(); i++) {
+      readinessCheck(s, s.getReadinessChecks(i), "readinessChecks[" + i + "]", e);
+    }
     if (s.hasLoadBalancer()) loadBalancer(s, e);
     if (!s.getAlertChannel().isEmpty() && !CHANNEL.matcher(s.getAlertChannel()).matches()) {
       e.add(new FieldError("alertChannel", "must be a Slack channel name like #team-alerts"));
@@ -220,5 +224,19 @@ public final class AppValidator {
     if (h.getTimeoutSeconds() >= h.getIntervalSeconds()) {
       e.add(new FieldError(p + ".timeoutSeconds", "must be less than intervalSeconds"));
     }
+  }
+
+  private static void readinessCheck(AppSpec s, ReadinessCheck r, String p, List<FieldError> e) {
+    if (!r.getProtocol().equals("HTTP") && !r.getProtocol().equals("HTTPS")) {
+      e.add(new FieldError(p + ".protocol", "must be HTTP or HTTPS"));
+    }
+    if (r.getPortIndex() >= portCount(s)) {
+      e.add(new FieldError(p + ".portIndex", "is " + r.getPortIndex() + " but the app has " + portCount(s) + " port(s)"));
+    }
+    if (!r.getPath().startsWith("/")) e.add(new FieldError(p + ".path", "must start with '/'"));
+    if (r.getTimeoutSeconds() >= r.getIntervalSeconds()) {
+      e.add(new FieldError(p + ".timeoutSeconds", "must be less than intervalSeconds"));
+    }
+    if (r.getName().isBlank()) e.add(new FieldError(p + ".name", "must not be blank"));
   }
 }

@@ -1,5 +1,6 @@
 package io.upone.core;
 
+import io.upone.core.proto.DeploymentPhase;
 import io.upone.core.proto.Event;
 import io.upone.core.proto.LogEntry;
 import io.upone.core.proto.Proposal;
@@ -17,9 +18,10 @@ public final class EventFormat {
    * 1: the first format. 2: {@code MemberAddressed} and the members of a snapshot. 3: deployments
    * ({@code DeploymentStarted}, {@code DeploymentPhaseChanged}, {@code DeploymentFinished}),
    * {@code AlertRaised}, zones ({@code ZoneCreated}, {@code ZoneUpdated}, {@code ZoneDeleted}),
-   * and a snapshot's app versions, deployments and zones.
+   * and a snapshot's app versions, deployments and zones. 4: readiness ({@code TaskReady}, apps
+   * with {@code readinessChecks}, a task's {@code ready}) and the blue-green phase {@code SWITCHING}.
    */
-  public static final int CURRENT = 3;
+  public static final int CURRENT = 4;
 
   private EventFormat() {}
 
@@ -27,8 +29,12 @@ public final class EventFormat {
   public static int of(Event e) {
     return switch (e.getPayloadCase()) {
       case MEMBER_ADDRESSED -> 2;
-      case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED, ALERT_RAISED, ZONE_CREATED, ZONE_UPDATED,
-          ZONE_DELETED -> 3;
+      case TASK_READY -> 4;
+      // an older build would keep the spec but not know to wait for readiness (or for the LB switch)
+      case APP_CREATED -> e.getAppCreated().getSpec().getReadinessChecksCount() > 0 ? 4 : 1;
+      case APP_UPDATED -> e.getAppUpdated().getSpec().getReadinessChecksCount() > 0 ? 4 : 1;
+      case DEPLOYMENT_PHASE_CHANGED -> e.getDeploymentPhaseChanged().getPhase() == DeploymentPhase.SWITCHING ? 4 : 3;
+      case DEPLOYMENT_STARTED, DEPLOYMENT_FINISHED, ALERT_RAISED, ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> 3;
       default -> 1;
     };
   }

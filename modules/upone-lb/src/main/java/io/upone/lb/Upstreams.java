@@ -1,6 +1,9 @@
 package io.upone.lb;
 
 import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.Deployment;
+import io.upone.core.proto.DeploymentKind;
+import io.upone.core.proto.DeploymentPhase;
 import io.upone.core.proto.TaskState;
 import io.upone.core.state.State;
 import io.upone.core.state.Task;
@@ -58,8 +61,10 @@ public final class Upstreams {
     int portIndex = app.getLoadBalancer().getPortIndex();
     int weight = Publication.weight(app);
     List<Server> out = new ArrayList<>();
+    Boolean side = blueGreenSide(s, app);
     for (Task t : s.tasksOf(app.getId())) {
       if (!serves(app, t) || draining.contains(t.id())) continue;
+      if (side != null && s.currentConfig(t) != side) continue;
       int[] ports = t.hostPorts();
       if (portIndex >= ports.length || ports[portIndex] == 0) continue;
       Optional<String> ip = resolver.ip(t.hostname());
@@ -71,12 +76,30 @@ public final class Upstreams {
   }
 
   /**
-   * Whether a task takes traffic: RUNNING, and healthy when the app has health checks (a task
-   * whose checks have not reported yet is not served). A job run's task never is.
+   * Whether a task takes traffic: RUNNING, healthy when the app has health checks (a task whose
+   * checks have not reported yet is not served), and ready when it has readiness checks. A job
+   * run's task never is.
    */
   public static boolean serves(AppSpec app, Task t) {
     if (t.state() != TaskState.TASK_RUNNING || !t.runId().isEmpty()) return false;
+    if (app.getReadinessChecksCount() > 0 && !t.ready()) return false;
     if (app.getHealthChecksCount() == 0) return true;
     return Boolean.TRUE.equals(t.healthy());
+  }
+
+  /**
+   * During a blue-green deployment only one side is served: the old (blue) tasks until the
+   * deployment is switching, then only the new (green) ones, so the switch is one change of the
+   * upstream rather than a mix of both versions. Null: no such deployment, every task may serve.
+   * A blue-green deployment with no old task serving (a first start) serves the new side.
+   */
+  static Boolean blueGreenSide(State s, AppSpec app) {
+    Deployment d = s.deployment(app.getId()).orElse(null);
+    if (d == null || d.getStarted().getKind() != DeploymentKind.BLUE_GREEN) return null;
+    if (d.getPhase() == DeploymentPhase.SWITCHING || d.getPhase() == DeploymentPhase.SWITCHED) return Boolean.TRUE;
+    for (Task t : s.tasksOf(app.getId())) {
+      if (!s.currentConfig(t) && serves(app, t)) return Boolean.FALSE;
+    }
+    return Boolean.TRUE;
   }
 }

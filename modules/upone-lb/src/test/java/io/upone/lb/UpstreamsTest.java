@@ -2,16 +2,24 @@ package io.upone.lb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.upone.core.command.AppCommands;
+import io.upone.core.command.DeploymentCommands;
 import io.upone.core.proto.AppCreated;
+import io.upone.core.proto.Deployment;
+import io.upone.core.proto.DeploymentKind;
+import io.upone.core.proto.DeploymentPhase;
 import io.upone.core.proto.AppSpec;
 import io.upone.core.proto.Event;
 import io.upone.core.proto.HealthCheck;
 import io.upone.core.proto.LbKind;
 import io.upone.core.proto.LoadBalancer;
 import io.upone.core.proto.Proposal;
+import io.upone.core.proto.ReadinessCheck;
 import io.upone.core.proto.TaskLaunched;
+import io.upone.core.proto.TaskReady;
 import io.upone.core.proto.TaskState;
 import io.upone.core.proto.TaskStatusChanged;
+import io.upone.core.proto.UpgradeStrategy;
 import io.upone.core.proto.ZoneCreated;
 import io.upone.core.proto.ZoneSpec;
 import io.upone.core.state.State;
@@ -84,5 +92,43 @@ class UpstreamsTest {
     task("w2", "/web", "host-b", TaskState.TASK_RUNNING, null);
     task("w1", "/web", "host-a", TaskState.TASK_KILLED, null);
     assertEquals(List.of("10.0.0.2:" + s.task("w2").orElseThrow().hostPorts()[1] + "*3"), addresses(web, Set.of()));
+  }
+
+  @Test
+  void aTaskWithReadinessChecksIsServedOnceReady() {
+    zone("edge");
+    apply(Event.newBuilder().setAppCreated(AppCreated.newBuilder().setSpec(AppSpec.newBuilder().setId("/r").setCmd("x")
+        .setCpus(0.1).setMem(8).setInstances(1).setVersion(1)
+        .setLoadBalancer(LoadBalancer.newBuilder().setUpstream("r.upone").addZones("edge"))
+        .addReadinessChecks(ReadinessCheck.newBuilder().setProtocol("HTTP").setPath("/ready")))));
+    task("r1", "/r", "host-a", TaskState.TASK_RUNNING, null);
+    Key r = new Key("edge", "r.upone");
+    assertEquals(List.of(), addresses(r, Set.of()), "running, not ready yet");
+    apply(Event.newBuilder().setTaskReady(TaskReady.newBuilder().setTaskId("r1")));
+    assertEquals(List.of("10.0.0.1:" + s.task("r1").orElseThrow().hostPorts()[0] + "*1"), addresses(r, Set.of()));
+  }
+
+  @Test
+  void aBlueGreenDeploymentServesOneSideAndSwitchesAtOnce() {
+    zone("edge");
+    apply(Event.newBuilder().setAppCreated(AppCreated.newBuilder().setSpec(AppSpec.newBuilder().setId("/bg").setCmd("x")
+        .setCpus(0.1).setMem(8).setInstances(2).setVersion(1)
+        .setUpgradeStrategy(UpgradeStrategy.newBuilder().setKind(DeploymentKind.BLUE_GREEN).setMinimumHealthCapacity(1))
+        .setLoadBalancer(LoadBalancer.newBuilder().setUpstream("bg.upone").addZones("edge")))));
+    task("blue1", "/bg", "host-a", TaskState.TASK_RUNNING, null);
+    task("blue2", "/bg", "host-b", TaskState.TASK_RUNNING, null);
+    Key k = new Key("edge", "bg.upone");
+    List<String> blue = addresses(k, Set.of());
+    assertEquals(2, blue.size());
+
+    s.applyProposal(AppCommands.restart(s, "/bg", entry), entry++, 1); // every task to replace: a blue-green deployment
+    apply(Event.newBuilder().setTaskLaunched(TaskLaunched.newBuilder().setTaskId("green1").setAppId("/bg").setAppVersion(2)
+        .setAgentId("a").setHostname("host-a").addHostPorts(31001)));
+    apply(Event.newBuilder().setTaskStatusChanged(TaskStatusChanged.newBuilder().setTaskId("green1").setState(TaskState.TASK_RUNNING)));
+    assertEquals(blue, addresses(k, Set.of()), "until the switch only the blue side serves");
+
+    Deployment d = s.deployment("/bg").orElseThrow();
+    s.applyProposal(DeploymentCommands.phase(d, DeploymentPhase.SWITCHING, "test", entry), entry++, 1);
+    assertEquals(List.of("10.0.0.1:31001*1"), addresses(k, Set.of()), "switching: only the green side");
   }
 }

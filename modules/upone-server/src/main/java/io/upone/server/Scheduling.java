@@ -9,13 +9,14 @@ import io.upone.lb.HostResolver;
 import io.upone.lb.SyncTimings;
 import io.upone.server.lb.LbSyncVerticle;
 import io.upone.server.lifecycle.LifecycleVerticle;
+import io.upone.server.lifecycle.ReadinessVerticle;
 import io.upone.server.offers.OfferVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 
 /**
- * The scheduling verticles of one node, wired over the bus: offers, the task lifecycle, the cron
+ * The scheduling verticles of one node, wired over the bus: offers, the task lifecycle, readiness checks, the cron
  * planner, the load-balancer sync, and last the driver, so that everything it tells has a listener. They read the
  * committed-event feed, which must already run on {@code vertx} ({@code CommittedFeed.start}).
  */
@@ -25,6 +26,7 @@ public final class Scheduling {
   public static Future<Void> deploy(Vertx vertx, EventLog log, SchedulerConfig config, DriverMode mode, Clock clock) {
     return vertx.deployVerticle(new OfferVerticle(log, config, clock))
         .compose(id -> vertx.deployVerticle(new LifecycleVerticle(log, config, clock)))
+        .compose(id -> vertx.deployVerticle(new ReadinessVerticle(log, clock)))
         .compose(id -> vertx.deployVerticle(new CronPlanner(log, clock)))
         .compose(id -> vertx.deployVerticle(new LbSyncVerticle(log, SyncTimings.fromSystemProperties(), HostResolver.system())))
         .compose(id -> vertx.deployVerticle(new DriverVerticle(log, mode)))

@@ -14,6 +14,7 @@ import io.upone.core.proto.Constraint;
 import io.upone.core.proto.Container;
 import io.upone.core.proto.DeploymentKind;
 import io.upone.core.proto.HealthCheck;
+import io.upone.core.proto.ReadinessCheck;
 import io.upone.core.proto.LoadBalancer;
 import io.upone.core.proto.NetworkMode;
 import io.upone.core.proto.Parameter;
@@ -119,6 +120,11 @@ public final class AppJson {
     readPorts(r, b, errors);
     r.array("constraints", (el, p) -> readConstraint(el, p, b, errors));
     r.array("healthChecks", (el, p) -> JsonReader.of(el, p, errors).ifPresent(h -> b.addHealthChecks(readHealthCheck(h))));
+    List<String> readinessPortNames = new ArrayList<>();
+    r.array("readinessChecks", (el, p) -> JsonReader.of(el, p, errors).ifPresent(h -> {
+      readinessPortNames.add(h.string("portName").orElse(""));
+      b.addReadinessChecks(readReadinessCheck(h));
+    }));
     r.object("upgradeStrategy").ifPresent(u -> {
       UpgradeStrategy.Builder s = b.getUpgradeStrategy().toBuilder();
       u.number("minimumHealthCapacity").ifPresent(s::setMinimumHealthCapacity);
@@ -152,6 +158,7 @@ public final class AppJson {
     if (b.getNetworkMode() == NetworkMode.HOST && !r.has("portDefinitions") && !r.has("ports")) {
       b.addPortDefinitions(PortDefinition.newBuilder().setPort(0).setProtocol(Protocol.TCP));
     }
+    resolvePortNames(b, readinessPortNames, errors);
     return new Read(b.build(), errors, version.isPresent());
   }
 
@@ -321,6 +328,49 @@ public final class AppJson {
     return hc.build();
   }
 
+  /** Marathon's readiness check, with its defaults; {@code portName} is resolved once the ports are read. */
+  private static ReadinessCheck readReadinessCheck(JsonReader h) {
+    ReadinessCheck.Builder rc = ReadinessCheck.newBuilder().setName("readinessCheck").setProtocol("HTTP").setPath("/")
+        .setIntervalSeconds(30).setTimeoutSeconds(10);
+    h.string("name").ifPresent(rc::setName);
+    h.string("protocol").ifPresent(rc::setProtocol);
+    h.string("path").ifPresent(rc::setPath);
+    h.integer("portIndex", 0, 1024).ifPresent(v -> rc.setPortIndex(v.intValue()));
+    h.integer("intervalSeconds", 1, 86_400).ifPresent(v -> rc.setIntervalSeconds(v.intValue()));
+    h.integer("timeoutSeconds", 1, 86_400).ifPresent(v -> rc.setTimeoutSeconds(v.intValue()));
+    h.array("httpStatusCodesForReady", (el, p) -> {
+      if (el.isIntegralNumber() && el.canConvertToInt() && el.intValue() >= 100 && el.intValue() <= 599) {
+        rc.addHttpStatusCodesForReady(el.intValue());
+      } else {
+        h.error(p, "must be an HTTP status code (100-599)");
+      }
+    });
+    h.bool("preserveLastResponse"); // accepted for Marathon compatibility; upone keeps the last answer's status in the task's message
+    h.finish();
+    if (rc.getHttpStatusCodesForReadyCount() == 0) rc.addHttpStatusCodesForReady(200);
+    return rc.build();
+  }
+
+  /** A readiness check may name its port (Marathon's {@code portName}) instead of giving its index. */
+  private static void resolvePortNames(AppSpec.Builder b, List<String> names, List<FieldError> errors) {
+    List<String> portNames = new ArrayList<>();
+    if (b.getNetworkMode() == NetworkMode.BRIDGE) {
+      b.getContainer().getPortMappingsList().forEach(m -> portNames.add(m.getName()));
+    } else {
+      b.getPortDefinitionsList().forEach(d -> portNames.add(d.getName()));
+    }
+    for (int i = 0; i < names.size() && i < b.getReadinessChecksCount(); i++) {
+      String name = names.get(i);
+      if (name.isEmpty()) continue;
+      int index = portNames.indexOf(name);
+      if (index < 0) {
+        errors.add(new FieldError("readinessChecks[" + i + "].portName", "no port of the app is named '" + name + "'"));
+      } else {
+        b.setReadinessChecks(i, b.getReadinessChecks(i).toBuilder().setPortIndex(index));
+      }
+    }
+  }
+
   // ---- writing -------------------------------------------------------------------------------
 
   public static ObjectNode write(AppSpec s) {
@@ -404,6 +454,18 @@ public final class AppJson {
       ho.put("maxConsecutiveFailures", h.getMaxConsecutiveFailures());
       ho.put("delaySeconds", h.getDelaySeconds());
       if (h.getIgnoreHttp1Xx()) ho.put("ignoreHttp1xx", true);
+    }
+    ArrayNode rcs = o.putArray("readinessChecks");
+    for (ReadinessCheck rc : s.getReadinessChecksList()) {
+      ObjectNode ro = rcs.addObject();
+      ro.put("name", rc.getName());
+      ro.put("protocol", rc.getProtocol());
+      ro.put("path", rc.getPath());
+      ro.put("portIndex", rc.getPortIndex());
+      ro.put("intervalSeconds", rc.getIntervalSeconds());
+      ro.put("timeoutSeconds", rc.getTimeoutSeconds());
+      ArrayNode codes = ro.putArray("httpStatusCodesForReady");
+      rc.getHttpStatusCodesForReadyList().forEach(codes::add);
     }
     ObjectNode us = o.putObject("upgradeStrategy");
     us.put("minimumHealthCapacity", s.getUpgradeStrategy().getMinimumHealthCapacity());

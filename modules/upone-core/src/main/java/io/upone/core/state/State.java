@@ -307,6 +307,7 @@ public final class State {
       case ALERT_RAISED -> { } // a fact for alerting and the record; it changes no state
       case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> zones.apply(e);
       case MEMBER_ADDRESSED -> onMemberAddressed(e.getMemberAddressed());
+      case TASK_READY -> onTaskReady(e.getTaskReady(), e.getTimestampMs());
       default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
     }
     lastEventIndex = e.getIndex();
@@ -341,7 +342,7 @@ public final class State {
     int[] ports = new int[e.getHostPortsCount()];
     for (int i = 0; i < ports.length; i++) ports[i] = e.getHostPorts(i);
     putTask(new Task(e.getTaskId(), intern(e.getAppId()), e.getAppVersion(), intern(e.getAgentId()),
-        intern(e.getHostname()), ports, TaskState.TASK_STAGING, "", 0, (byte) 0, atMs, atMs, 0, e.getRunId()));
+        intern(e.getHostname()), ports, TaskState.TASK_STAGING, "", 0, (byte) 0, false, atMs, atMs, 0, e.getRunId()));
   }
 
   private void onTaskStatusChanged(TaskStatusChanged e, long atMs) {
@@ -355,6 +356,12 @@ public final class State {
     }
     byte health = e.getHasHealth() ? (e.getHealthy() ? (byte) 1 : (byte) 2) : 0;
     putTask(cur.withStatus(e.getState(), e.getMessage(), e.getExitCode(), health, atMs));
+  }
+
+  private void onTaskReady(io.upone.core.proto.TaskReady e, long atMs) {
+    Task cur = tasks.get(e.getTaskId());
+    if (cur == null || cur.ready()) return; // gone meanwhile, or said twice (a new leader probed again)
+    putTask(cur.asReady(atMs));
   }
 
   private void onMemberAddressed(io.upone.core.proto.MemberAddressed e) {
@@ -402,7 +409,11 @@ public final class State {
     memberUrls.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(m -> b.addMembers(
         io.upone.core.proto.MemberAddressed.newBuilder().setRaftEndpoint(m.getKey()).setHttpUrl(m.getValue())));
     // an older build would drop what it does not know and hold another state: make it refuse the snapshot
-    int format = b.getAppHistoriesCount() > 0 || b.getDeploymentsCount() > 0 || b.getZonesCount() > 0 ? 3
+    boolean readiness = b.getAppsList().stream().anyMatch(a -> a.getReadinessChecksCount() > 0)
+        || b.getTasksList().stream().anyMatch(TaskRecord::getReady)
+        || b.getDeploymentsList().stream().anyMatch(d -> d.getPhase() == io.upone.core.proto.DeploymentPhase.SWITCHING);
+    int format = readiness ? 4
+        : b.getAppHistoriesCount() > 0 || b.getDeploymentsCount() > 0 || b.getZonesCount() > 0 ? 3
         : b.getMembersCount() > 0 ? 2 : 1;
     if (format > 1) b.setFormat(format);
     return b.build();
@@ -426,7 +437,7 @@ public final class State {
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);
       byte health = r.getHasHealth() ? (r.getHealthy() ? (byte) 1 : (byte) 2) : 0;
       st.putTask(new Task(r.getTaskId(), st.intern(r.getAppId()), r.getAppVersion(), st.intern(r.getAgentId()),
-          st.intern(r.getHostname()), ports, r.getState(), r.getMessage(), r.getExitCode(), health,
+          st.intern(r.getHostname()), ports, r.getState(), r.getMessage(), r.getExitCode(), health, r.getReady(),
           r.getLaunchedAtMs(), r.getUpdatedAtMs(), r.getRunningAtMs(), r.getRunId()));
     }
     return st;

@@ -18,13 +18,15 @@ public final class Task {
   private final String message;
   private final int exitCode;
   private final byte health; // 0 unknown, 1 healthy, 2 unhealthy
+  private final boolean ready; // its app's readiness checks passed (once)
   private final long launchedAtMs;
   private final long updatedAtMs;
   private final long runningAtMs;
   private final String runId;
 
   Task(String id, String appId, long appVersion, String agentId, String hostname, int[] hostPorts, TaskState state,
-       String message, int exitCode, byte health, long launchedAtMs, long updatedAtMs, long runningAtMs, String runId) {
+       String message, int exitCode, byte health, boolean ready, long launchedAtMs, long updatedAtMs, long runningAtMs,
+       String runId) {
     this.id = id;
     this.appId = appId;
     this.appVersion = appVersion;
@@ -35,6 +37,7 @@ public final class Task {
     this.message = message;
     this.exitCode = exitCode;
     this.health = health;
+    this.ready = ready;
     this.launchedAtMs = launchedAtMs;
     this.updatedAtMs = updatedAtMs;
     this.runningAtMs = runningAtMs;
@@ -44,7 +47,12 @@ public final class Task {
   Task withStatus(TaskState newState, String newMessage, int newExitCode, byte newHealth, long atMs) {
     long running = runningAtMs == 0 && newState == TaskState.TASK_RUNNING ? atMs : runningAtMs;
     return new Task(id, appId, appVersion, agentId, hostname, hostPorts, newState, newMessage, newExitCode, newHealth,
-        launchedAtMs, atMs, running, runId);
+        ready, launchedAtMs, atMs, running, runId);
+  }
+
+  Task asReady(long atMs) {
+    return new Task(id, appId, appVersion, agentId, hostname, hostPorts, state, message, exitCode, health, true,
+        launchedAtMs, atMs, runningAtMs, runId);
   }
 
   public String id() { return id; }
@@ -58,6 +66,8 @@ public final class Task {
   public int exitCode() { return exitCode; }
   /** True, false, or null when no health check has reported. */
   public Boolean healthy() { return health == 0 ? null : health == 1; }
+  /** Whether its app's readiness checks passed; an app without readiness checks does not need it. */
+  public boolean ready() { return ready; }
   public long launchedAtMs() { return launchedAtMs; }
   public long updatedAtMs() { return updatedAtMs; }
   public long runningAtMs() { return runningAtMs; }
@@ -75,7 +85,7 @@ public final class Task {
     TaskRecord.Builder b = TaskRecord.newBuilder()
         .setTaskId(id).setAppId(appId).setAppVersion(appVersion).setAgentId(agentId).setHostname(hostname)
         .setState(state).setMessage(message).setExitCode(exitCode)
-        .setHasHealth(health != 0).setHealthy(health == 1)
+        .setHasHealth(health != 0).setHealthy(health == 1).setReady(ready)
         .setLaunchedAtMs(launchedAtMs).setUpdatedAtMs(updatedAtMs).setRunningAtMs(runningAtMs).setRunId(runId);
     for (int p : hostPorts) b.addHostPorts(p);
     return b.build();

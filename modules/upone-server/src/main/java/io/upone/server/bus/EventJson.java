@@ -33,6 +33,7 @@ public final class EventJson {
       case APP_DELETED -> "AppDeleted";
       case TASK_LAUNCHED -> "TaskLaunched";
       case TASK_STATUS_CHANGED -> "TaskStatusChanged";
+      case TASK_READY -> "TaskReady";
       case FRAMEWORK_REGISTERED -> "FrameworkRegistered";
       case JOB_CREATED -> "JobCreated";
       case JOB_UPDATED -> "JobUpdated";
@@ -56,7 +57,7 @@ public final class EventJson {
   public static String address(Event e) {
     return switch (e.getPayloadCase()) {
       case APP_CREATED, APP_UPDATED, APP_SCALED, APP_DELETED -> Addresses.EVENTS_APP;
-      case TASK_LAUNCHED, TASK_STATUS_CHANGED -> Addresses.EVENTS_TASK;
+      case TASK_LAUNCHED, TASK_STATUS_CHANGED, TASK_READY -> Addresses.EVENTS_TASK;
       case JOB_CREATED, JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> Addresses.EVENTS_JOB;
       case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED -> Addresses.EVENTS_DEPLOYMENT;
       case ALERT_RAISED -> Addresses.EVENTS_ALERT;

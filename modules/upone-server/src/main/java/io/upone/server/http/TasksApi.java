@@ -57,6 +57,7 @@ public final class TasksApi {
     ArrayNode ports = o.putArray("ports");
     for (int p : t.hostPorts()) ports.add(p);
     if (t.healthy() != null) o.put("healthy", t.healthy());
+    if (t.ready()) o.put("ready", true);
     if (!t.message().isEmpty()) o.put("message", t.message());
     o.put("stagedAt", Instant.ofEpochMilli(t.launchedAtMs()).toString());
     if (t.runningAtMs() > 0) o.put("startedAt", Instant.ofEpochMilli(t.runningAtMs()).toString());

@@ -1,6 +1,9 @@
 package io.upone.server.lb;
 
+import io.upone.core.command.DeploymentCommands;
 import io.upone.core.proto.AppSpec;
+import io.upone.core.proto.Deployment;
+import io.upone.core.proto.DeploymentPhase;
 import io.upone.core.proto.Event;
 import io.upone.core.proto.LbKind;
 import io.upone.core.proto.ZoneSpec;
@@ -19,6 +22,7 @@ import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.LeaderOnly;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -32,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Keeps every zone's load balancers serving what the projection says, on the leader only. It
@@ -57,6 +62,9 @@ public final class LbSyncVerticle extends AbstractVerticle {
   private final Set<String> draining = new HashSet<>();
   private final Set<String> recompute = new LinkedHashSet<>();
   private boolean recomputeQueued;
+  /** Blue-green deployments being switched (their id), and those asked for by the last commits (id → app). */
+  private final Set<String> switching = new HashSet<>();
+  private final Map<String, String> switchAsked = new HashMap<>();
   private long resyncTimer = -1;
 
   public LbSyncVerticle(EventLog log, SyncTimings timings, HostResolver resolver) {
@@ -84,6 +92,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
     State s = log.state();
     rebuildDesired(s);
     for (ZoneSpec z : s.zones()) startZone(z);
+    switchPending(s);
     resyncTimer = vertx.setPeriodic(timings.resyncMs(), id -> {
       rebuildDesired(log.state());
       syncs.values().forEach(l -> l.forEach(InstanceSync::resyncAll));
@@ -99,6 +108,8 @@ public final class LbSyncVerticle extends AbstractVerticle {
     servedBy.clear();
     draining.clear();
     recompute.clear();
+    switching.clear();
+    switchAsked.clear();
   }
 
   // ---- desired state -----------------------------------------------------------------------
@@ -195,6 +206,15 @@ public final class LbSyncVerticle extends AbstractVerticle {
           startZone(z);
         }
         case ZONE_DELETED -> stopZone(e.getZoneDeleted().getName());
+        case TASK_READY -> s.task(e.getTaskReady().getTaskId()).ifPresent(t -> recompute.add(t.appId()));
+        // a blue-green deployment changes which side is served
+        case DEPLOYMENT_STARTED -> recompute.add(e.getDeploymentStarted().getAppId());
+        case DEPLOYMENT_FINISHED -> recompute.add(e.getDeploymentFinished().getAppId());
+        case DEPLOYMENT_PHASE_CHANGED -> {
+          if (e.getDeploymentPhaseChanged().getPhase() == DeploymentPhase.SWITCHING) {
+            switchAsked.put(e.getDeploymentPhaseChanged().getDeploymentId(), e.getDeploymentPhaseChanged().getAppId());
+          }
+        }
         default -> { }
       }
     }
@@ -210,6 +230,11 @@ public final class LbSyncVerticle extends AbstractVerticle {
         for (String app : apps) recomputeApp(now, app);
       });
     }
+    if (!switchAsked.isEmpty()) {
+      Map<String, String> asked = new HashMap<>(switchAsked);
+      switchAsked.clear();
+      context.runOnContext(v -> asked.forEach((dep, app) -> switchOver(app, dep)));
+    }
   }
 
   // ---- drain before a planned kill -------------------------------------------------------------
@@ -222,14 +247,26 @@ public final class LbSyncVerticle extends AbstractVerticle {
       return;
     }
     draining.add(taskId);
-    Set<Key> keys = published.getOrDefault(app, Set.of());
+    long timer = vertx.setTimer(timings.drainTimeoutMs(), t -> m.reply(Boolean.FALSE));
+    pushed(app).onComplete(ar -> {
+      if (vertx.cancelTimer(timer)) m.reply(ar.succeeded()); // else timed out: already answered
+    });
+  }
+
+  /**
+   * Recomputes the app's upstreams, pushes them to every instance of their zones, and completes
+   * once each instance confirmed them and its proxying processes use them (Slardar's workers copy
+   * the list every second: sampled, then one more worker period for a worker no sample reached).
+   * Fails if an instance's sync stops (leadership lost, zone changed).
+   */
+  private Future<Void> pushed(String appId) {
     State s = log.state();
-    AppSpec spec = s.app(app).orElse(null);
+    AppSpec spec = s.app(appId).orElse(null);
     Map<Key, List<Server>> now = spec == null ? Map.of() : Upstreams.ofApp(s, spec, resolver, draining);
     List<Future<Void>> confirmed = new ArrayList<>();
-    List<java.util.function.Supplier<Future<Void>>> applied = new ArrayList<>();
+    List<Supplier<Future<Void>>> applied = new ArrayList<>();
     boolean slardar = false;
-    for (Key k : keys) {
+    for (Key k : published.getOrDefault(appId, now.keySet())) {
       List<Server> servers = now.getOrDefault(k, List.of());
       desired.put(k, servers);
       for (Map.Entry<InstanceSync, Long> mk : mark(k).entrySet()) {
@@ -237,24 +274,60 @@ public final class LbSyncVerticle extends AbstractVerticle {
         confirmed.add(sync.confirmedAfter(k.upstream(), mk.getValue()));
         applied.add(() -> sync.lb().applied(k.upstream(), servers, timings.drainTimeoutMs()));
       }
-      slardar |= log.state().zone(k.zone()).map(z -> z.getKind() == LbKind.SLARDAR).orElse(false);
+      slardar |= s.zone(k.zone()).map(z -> z.getKind() == LbKind.SLARDAR).orElse(false);
     }
     long settle = slardar ? timings.settleMs() : 0;
-    long timer = vertx.setTimer(timings.drainTimeoutMs(), t -> m.reply(Boolean.FALSE));
-    long[] confirmedAt = new long[1];
-    Future.all(confirmed).compose(cf -> {
-      confirmedAt[0] = System.currentTimeMillis();
-      // confirmed in the LB's store; now until its proxying processes use it (Slardar's workers copy it every second)
+    return Future.all(confirmed).compose(cf -> {
+      long confirmedAt = System.currentTimeMillis();
       List<Future<Void>> all = new ArrayList<>();
-      for (java.util.function.Supplier<Future<Void>> a : applied) all.add(a.get());
-      return Future.all(all).<Void>mapEmpty();
-    }).onComplete(ar -> {
-      if (!vertx.cancelTimer(timer)) return; // timed out: already answered
-      // and at least one worker timer period after the confirmation, for a worker no sample reached
-      long left = settle - (System.currentTimeMillis() - confirmedAt[0]);
-      if (left > 0) vertx.setTimer(left, t -> m.reply(ar.succeeded()));
-      else m.reply(ar.succeeded());
+      for (Supplier<Future<Void>> a : applied) all.add(a.get());
+      return Future.all(all).compose(v -> {
+        long left = settle - (System.currentTimeMillis() - confirmedAt);
+        if (left <= 0) return Future.<Void>succeededFuture();
+        Promise<Void> later = Promise.promise();
+        vertx.setTimer(left, t -> later.complete());
+        return later.future();
+      });
     });
+  }
+
+  // ---- blue-green switch -------------------------------------------------------------------------
+
+  /**
+   * A blue-green deployment whose new set is ready asks for the switch (phase SWITCHING): the
+   * app's upstreams now hold only the new tasks ({@link Upstreams}). Once every LB confirmed
+   * them, the switch is written (SWITCHED) and the deployment stops the old set. An LB that does
+   * not confirm holds the switch (retried) until the deployment's deadline rolls it back.
+   */
+  private void switchOver(String appId, String deploymentId) {
+    if (!leadership.leading() || !switching.add(deploymentId)) return;
+    recomputeApp(log.state(), appId);
+    pushed(appId).onComplete(ar -> {
+      switching.remove(deploymentId);
+      if (!leadership.leading()) return;
+      Deployment d = log.state().deployment(appId).orElse(null);
+      if (d == null || !d.getStarted().getDeploymentId().equals(deploymentId) || d.getPhase() != DeploymentPhase.SWITCHING) {
+        return;
+      }
+      if (ar.failed()) {
+        vertx.setTimer(timings.backoffCapMs(), t -> switchOver(appId, deploymentId));
+        return;
+      }
+      Set<String> zones = new TreeSet<>();
+      published.getOrDefault(appId, Set.of()).forEach(k -> zones.add(k.zone()));
+      log.append(DeploymentCommands.phase(d, DeploymentPhase.SWITCHED,
+              "the load balancers serve the new set (confirmed by zone " + String.join(", ", zones) + ")",
+              System.currentTimeMillis()))
+          .whenComplete((r, t) -> {
+            if (t != null) vertx.runOnContext(v -> vertx.setTimer(timings.backoffCapMs(), x -> switchOver(appId, deploymentId)));
+          });
+    });
+  }
+
+  private void switchPending(State s) {
+    for (Deployment d : s.activeDeployments()) {
+      if (d.getPhase() == DeploymentPhase.SWITCHING) switchOver(d.getStarted().getAppId(), d.getStarted().getDeploymentId());
+    }
   }
 
   // ---- status ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import io.upone.core.proto.DeploymentStarted;
 import io.upone.core.proto.TaskState;
 import io.upone.core.state.State;
 import io.upone.core.state.Task;
+import io.upone.core.zone.Publication;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.Set;
  *   {@code instances × (1 + maximumOverCapacity)} (one more if that leaves no room at all), tasks
  *   being killed counted until they end;
  *   old tasks are stopped as new ones become healthy;</li>
- *   <li>blue-green: the whole new set up and healthy, then switched, then the old set stopped;</li>
+ *   <li>blue-green: the whole new set up, healthy and ready, then the load balancers switched to it
+ *   (SWITCHING, until the LB sync confirms: SWITCHED), then the old set stopped;</li>
  *   <li>canary: {@code canaryInstances} new tasks beside the old ones, then a pause until promoted.</li>
  * </ul>
  * Every deployment ends: done, or at its deadline (or after too many failures of new tasks)
@@ -60,8 +62,7 @@ final class DeploymentPlan {
       }
       (s.currentConfig(t) ? current : old).add(t);
     }
-    boolean checked = app.getHealthChecksCount() > 0;
-    int healthyCurrent = (int) current.stream().filter(t -> healthyNew(t, checked)).count();
+    int healthyCurrent = (int) current.stream().filter(t -> healthyNew(app, t)).count();
     int healthyOld = (int) old.stream().filter(DeploymentPlan::healthyOld).count();
     int n = app.getInstances();
 
@@ -92,8 +93,12 @@ final class DeploymentPlan {
       launch = Math.max(0, n - current.size());
       if (d.getPhase() == DeploymentPhase.SWITCHED) {
         stop.addAll(old);
-      } else if (healthyCurrent >= n) {
-        action = new Phase(DeploymentPhase.SWITCHED, "all " + n + " new tasks healthy: the new set serves");
+      } else if (d.getPhase() == DeploymentPhase.DEPLOYING && healthyCurrent >= n) {
+        // published: the LB sync switches the upstreams to the new set and writes SWITCHED once
+        // every LB confirmed; until then the old set keeps serving (and the deadline still holds)
+        action = Publication.zones(app).isEmpty()
+            ? new Phase(DeploymentPhase.SWITCHED, "all " + n + " new tasks healthy and ready: the new set serves")
+            : new Phase(DeploymentPhase.SWITCHING, "all " + n + " new tasks healthy and ready: switching the load balancers");
       }
     } else {
       int minHealthy = (int) Math.ceil(n * st.getMinimumHealthCapacity());
@@ -111,7 +116,7 @@ final class DeploymentPlan {
     // more tasks of the new configuration than wanted (the app was scaled down meanwhile)
     int excess = current.size() - n;
     if (excess > 0) {
-      current.sort(Comparator.comparing((Task t) -> healthyNew(t, checked)).thenComparing(Task::launchedAtMs,
+      current.sort(Comparator.comparing((Task t) -> healthyNew(app, t)).thenComparing(Task::launchedAtMs,
           Comparator.reverseOrder()));
       stop.addAll(current.subList(0, excess));
     }
@@ -122,9 +127,14 @@ final class DeploymentPlan {
     return st.getRollback() || !st.hasFromSpec() ? new Cancel(why + "; nothing to roll back to") : new RollBack(why);
   }
 
-  /** A new task counts once it runs and, when the app has health checks, once they pass. */
-  static boolean healthyNew(Task t, boolean checked) {
-    return t.state() == TaskState.TASK_RUNNING && (checked ? Boolean.TRUE.equals(t.healthy()) : !Boolean.FALSE.equals(t.healthy()));
+  /**
+   * A new task counts once it runs and, when the app has health checks, once they pass, and when
+   * it has readiness checks, once it is ready.
+   */
+  static boolean healthyNew(AppSpec app, Task t) {
+    if (t.state() != TaskState.TASK_RUNNING) return false;
+    if (app.getReadinessChecksCount() > 0 && !t.ready()) return false;
+    return app.getHealthChecksCount() > 0 ? Boolean.TRUE.equals(t.healthy()) : !Boolean.FALSE.equals(t.healthy());
   }
 
   /** An old task counts while it runs and is not known to be unhealthy. */

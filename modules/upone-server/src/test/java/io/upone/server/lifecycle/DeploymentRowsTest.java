@@ -12,6 +12,8 @@ import io.upone.core.proto.AppSpec;
 import io.upone.core.proto.DeploymentKind;
 import io.upone.core.proto.DeploymentPhase;
 import io.upone.core.proto.HealthCheck;
+import io.upone.core.proto.LoadBalancer;
+import io.upone.core.proto.ReadinessCheck;
 import io.upone.core.proto.UpgradeStrategy;
 import io.upone.core.command.DeploymentCommands;
 import java.util.Map;
@@ -64,6 +66,24 @@ class DeploymentRowsTest {
           assertEquals(DeploymentPhase.SWITCHED, ((DeploymentPlan.Phase) only(d)).phase());
           assertTrue(d.kills().isEmpty(), "the old set stops only after the switch is written");
         }),
+        Row.of("blue-green published on a load balancer: all new healthy, it asks for the switch", () -> newTasks(
+            deploying(new World().zone("edge"), World.spec("/a", 3).setUpgradeStrategy(blueGreen()).setLoadBalancer(LoadBalancer.newBuilder()
+                .setUpstream("a.up").addZones("edge"))), 3, true), T, DEMANDS, d -> {
+              assertEquals(DeploymentPhase.SWITCHING, ((DeploymentPlan.Phase) only(d)).phase());
+              assertTrue(d.kills().isEmpty());
+            }),
+        Row.of("blue-green switching: nothing stops until the LB sync writes the switch", () -> phase(newTasks(deploying(blueGreen(), 3),
+            3, true), DeploymentPhase.SWITCHING), T, DEMANDS, d -> {
+              assertTrue(d.kills().isEmpty());
+              assertTrue(d.deploymentActions().isEmpty());
+              assertTrue(d.demands().isEmpty());
+            }),
+        Row.of("blue-green switching past the deadline rolls back", () -> phase(newTasks(deploying(blueGreen(), 3), 3, true),
+            DeploymentPhase.SWITCHING), START + 601_000, DEMANDS, d -> assertInstanceOf(DeploymentPlan.RollBack.class, only(d))),
+        Row.of("with readiness checks, a running healthy task counts only once ready", () -> newTasks(deployingReady(strategy(1, 1), 2),
+            2, true), T, DEMANDS, d -> assertTrue(d.kills().isEmpty())),
+        Row.of("with readiness checks, ready new tasks let old ones go", () -> ready(newTasks(deployingReady(strategy(1, 1), 2), 2,
+            true), 1), T, DEMANDS, d -> assertEquals(Set.of("old-0"), Row.killed(d))),
         Row.of("blue-green: switched, the old set stops", () -> phase(newTasks(deploying(blueGreen(), 3), 3, true),
             DeploymentPhase.SWITCHED), T, DEMANDS, d -> assertEquals(3, d.kills().size())),
         Row.of("canary: only the canaries start", () -> deploying(canary(1), 3), T, DEMANDS,
@@ -140,9 +160,24 @@ class DeploymentRowsTest {
         .setProtocol("TCP").setIntervalSeconds(1).setMaxConsecutiveFailures(3)));
   }
 
+  /** The same, for an app with a readiness check: its new tasks count once they are ready. */
+  private static World deployingReady(UpgradeStrategy.Builder strategy, int n) {
+    return deploying(World.spec("/a", n).setUpgradeStrategy(strategy).addReadinessChecks(ReadinessCheck.newBuilder()
+        .setProtocol("HTTP").setPath("/ready").setIntervalSeconds(1).setTimeoutSeconds(0).addHttpStatusCodesForReady(200)));
+  }
+
+  private static World ready(World w, int n) {
+    for (int i = 0; i < n; i++) w.ready("new-" + i, START + 400 + i);
+    return w;
+  }
+
   private static World deploying(AppSpec.Builder spec) {
+    return deploying(new World(), spec);
+  }
+
+  private static World deploying(World w, AppSpec.Builder spec) {
     int n = spec.getInstances();
-    World w = new World().app(spec.build());
+    w.app(spec.build());
     for (int i = 0; i < n; i++) w.task("old-" + i, "/a", TASK_RUNNING, 1000 + i);
     return w.restart("/a", START);
   }

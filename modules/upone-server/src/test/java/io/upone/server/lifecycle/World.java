@@ -74,6 +74,16 @@ final class World {
         .setState(TaskState.TASK_RUNNING).setHasHealth(true).setHealthy(healthy)));
   }
 
+  World zone(String name) {
+    return apply(0, Event.newBuilder().setZoneCreated(io.upone.core.proto.ZoneCreated.newBuilder().setSpec(
+        io.upone.core.proto.ZoneSpec.newBuilder().setName(name).setKind(io.upone.core.proto.LbKind.HAPROXY)
+            .addInstances("127.0.0.1:1"))));
+  }
+
+  World ready(String id, long atMs) {
+    return apply(atMs, Event.newBuilder().setTaskReady(io.upone.core.proto.TaskReady.newBuilder().setTaskId(id)));
+  }
+
   World deploymentWriting(String appId) {
     inFlight.deploymentWrites.add(state.deployment(appId).orElseThrow().getStarted().getDeploymentId());
     return this;

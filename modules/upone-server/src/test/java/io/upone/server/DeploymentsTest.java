@@ -211,9 +211,7 @@ class DeploymentsTest extends MasterWithAgents {
     return dir.resolve("agent-" + agent).resolve("sandboxes").resolve(task.getString("id"));
   }
 
-  /** Events since {@code from} whose payload is {@code field} (the JSON name, e.g. alertRaised). */
   private List<JsonObject> events(long from, String field) {
-    String body = master.get("/v1/events?from=" + from + "&follow=false").body();
-    return body.lines().filter(l -> !l.isBlank()).map(JsonObject::new).filter(e -> e.containsKey(field)).toList();
+    return master.events(from, field);
   }
 }

@@ -18,15 +18,19 @@ final class LbTraffic implements AutoCloseable {
   final AtomicLong ok = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
   final StringBuilder firstFailures = new StringBuilder();
+  /** Bodies of the 200 answers (a versioned server answers its version), counted. */
+  final java.util.Map<String, AtomicLong> bodies = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
   LbTraffic(int port, String host, long max) {
     thread = new Thread(() -> {
       while (running.get() && ok.get() + failed.get() < max) {
-        String status = once(port, host);
+        String[] answer = exchange(port, host);
+        String status = answer[0];
         if (status.equals("200")) {
           ok.incrementAndGet();
+          bodies.computeIfAbsent(answer[1], k -> new AtomicLong()).incrementAndGet();
         } else {
           if (failed.incrementAndGet() <= 5) synchronized (firstFailures) { firstFailures.append(status).append("; "); }
         }
@@ -37,6 +41,11 @@ final class LbTraffic implements AutoCloseable {
   }
 
   static String once(int port, String host) {
+    return exchange(port, host)[0];
+  }
+
+  /** The answer's status (or what went wrong) and body. */
+  static String[] exchange(int port, String host) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       s.setSoTimeout(5000);
@@ -44,12 +53,12 @@ final class LbTraffic implements AutoCloseable {
       out.write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = s.getInputStream();
-      byte[] head = in.readNBytes(12);
-      String line = new String(head, StandardCharsets.US_ASCII);
-      in.readAllBytes();
-      return line.length() >= 12 ? line.substring(9, 12) : "short:" + line;
+      String all = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      if (all.length() < 12) return new String[] {"short:" + all, ""};
+      int body = all.indexOf("\r\n\r\n");
+      return new String[] {all.substring(9, 12), body < 0 ? "" : all.substring(body + 4)};
     } catch (IOException e) {
-      return "io:" + e.getMessage();
+      return new String[] {"io:" + e.getMessage(), ""};
     }
   }
 

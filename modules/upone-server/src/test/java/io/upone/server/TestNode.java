@@ -120,6 +120,12 @@ final class TestNode implements AutoCloseable {
     return server.log().state().lastEventIndex();
   }
 
+  /** Events since {@code from} whose payload is {@code field} (the JSON name, e.g. alertRaised), from the API. */
+  java.util.List<io.vertx.core.json.JsonObject> events(long from, String field) {
+    String body = get("/v1/events?from=" + from + "&follow=false").body();
+    return body.lines().filter(l -> !l.isBlank()).map(io.vertx.core.json.JsonObject::new).filter(e -> e.containsKey(field)).toList();
+  }
+
   void stop() throws Exception {
     if (server != null) {
       server.stop().get(30, TimeUnit.SECONDS);

@@ -248,6 +248,31 @@ class AppValidatorTest {
     assertEquals(List.of(), validate(app("\"portDefinitions\": [], \"healthChecks\": [{\"protocol\": \"TCP\", \"port\": 8080}]")));
   }
 
+  @Test
+  void readinessCheckProblemsAreNamed() {
+    assertEquals(List.of("readinessChecks[0].protocol"),
+        fields(validate(app("\"readinessChecks\": [{\"protocol\": \"TCP\"}]"))));
+    assertEquals(List.of("readinessChecks[0].portIndex"),
+        fields(validate(app("\"readinessChecks\": [{\"portIndex\": 1}]"))));
+    assertEquals(List.of("readinessChecks[0].portName"),
+        fields(AppJson.read(AppJson.parse(app("\"readinessChecks\": [{\"portName\": \"admin\"}]"))).errors()));
+    assertEquals(List.of("readinessChecks[0].path"),
+        fields(validate(app("\"readinessChecks\": [{\"path\": \"ready\"}]"))));
+    assertEquals(List.of("readinessChecks[0].timeoutSeconds"),
+        fields(validate(app("\"readinessChecks\": [{\"intervalSeconds\": 5, \"timeoutSeconds\": 5}]"))));
+    assertEquals(List.of("readinessChecks[0].httpStatusCodesForReady[1]"),
+        fields(AppJson.read(AppJson.parse(app("\"readinessChecks\": [{\"httpStatusCodesForReady\": [200, 700]}]"))).errors()));
+    assertEquals(List.of("readinessChecks[0].intervalSeconds"),
+        fields(AppJson.read(AppJson.parse(app("\"readinessChecks\": [{\"intervalSeconds\": -1}]"))).errors()));
+    // a named port resolves to its index; the defaults are Marathon's
+    AppJson.Read r = AppJson.read(AppJson.parse(app("\"portDefinitions\": [{\"port\": 0, \"name\": \"web\"},"
+        + " {\"port\": 0, \"name\": \"admin\"}], \"readinessChecks\": [{\"portName\": \"admin\", \"path\": \"/ready\"}]")));
+    assertEquals(List.of(), r.errors());
+    assertEquals(1, r.spec().getReadinessChecks(0).getPortIndex());
+    assertEquals(List.of(200), r.spec().getReadinessChecks(0).getHttpStatusCodesForReadyList());
+    assertEquals(30, r.spec().getReadinessChecks(0).getIntervalSeconds());
+  }
+
   // ---- several at once -----------------------------------------------------------------------
 
   @Test

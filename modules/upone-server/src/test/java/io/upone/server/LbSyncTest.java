@@ -146,10 +146,7 @@ class LbSyncTest {
       System.out.printf("scale-down 5 -> 2: haproxy %d requests, %d failed; slardar %d requests, %d failed%n",
           viaHaproxy.total(), viaHaproxy.failed.get(), viaSlardar.total(), viaSlardar.failed.get());
       assertEquals(0, viaHaproxy.failed.get(), "failed through haproxy: " + viaHaproxy.firstFailures);
-      // Slardar's workers copy the shared upstream list on their own 1 s timer, and the drain's
-      // confirmation (fresh connections to /status) cannot see every worker: a few requests can
-      // still reach a server just stopped. Bounded here (under 5%), not zero: see load-balancing.md.
-      assertTrue(viaSlardar.failed.get() * 20 < viaSlardar.total(), "failed through slardar: " + viaSlardar.failed.get()
+      assertEquals(0, viaSlardar.failed.get(), "failed through slardar: " + viaSlardar.failed.get()
           + " of " + viaSlardar.total() + ": " + viaSlardar.firstFailures + "\n" + slardar.errorLogTail(30));
     }
 

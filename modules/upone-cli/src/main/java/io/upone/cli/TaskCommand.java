@@ -31,6 +31,7 @@ public final class TaskCommand implements Subcommand {
     Table t = new Table("ID", "APP", "HOST", "PORTS", "STATE", "HEALTH", "AGE", "VERSION");
     for (JsonNode k : tasks) {
       String health = k.has("healthy") ? (k.get("healthy").asBoolean() ? "healthy" : "unhealthy") : "-";
+      if (k.path("ready").asBoolean()) health += ", ready";
       String state = k.path("state").asText().replaceFirst("^TASK_", "").toLowerCase();
       if (k.path("killing").asBoolean()) state += " (killing)";
       t.row(k.path("id").asText(), k.path("appId").asText(), Human.text(k.path("host")), Human.list(k.path("ports")),

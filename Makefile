@@ -7,9 +7,16 @@ JAVA_OPTS ?= -Xmx1g -Dcom.google.protobuf.use_unsafe_pre22_gencode
 
 all: jar
 
-## jar: build the fat jar (modules/upone-server/target/upone.jar)
-jar:
+# What the jar is built from: a second `make run` with nothing changed starts at once.
+SOURCES := $(shell find pom.xml modules \( -name target -o -name node_modules \) -prune -o -type f \
+	\( -path '*/src/main/*' -o -name pom.xml \) -print)
+
+## jar: build the fat jar (modules/upone-server/target/upone.jar), only when a source or pom changed
+jar: $(JAR)
+
+$(JAR): $(SOURCES)
 	$(MVN) -q install -DskipTests
+	@touch $@
 
 ## run: build, then start one node in the foreground (Ctrl-C stops it); prints the API URL
 run: jar

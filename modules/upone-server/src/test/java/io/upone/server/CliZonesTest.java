@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,29 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
 class CliZonesTest {
   static final Duration WAIT = Duration.ofSeconds(40);
   @TempDir static Path dir;
+  LbCluster lb;
   TestNode master;
-  TestAgents agents;
   RealHaproxy haproxy;
   RealSlardar slardar;
-  final String marker = "upone-cli-zone-" + UUID.randomUUID();
+  String marker;
 
   @BeforeAll
   void start() throws Exception {
-    haproxy = RealHaproxy.start(dir.resolve("haproxy"), List.of("zweb.upone"));
-    slardar = RealSlardar.start(dir.resolve("slardar"));
-    master = TestNode.agentMaster(dir);
-    agents = new TestAgents(dir);
-    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[30300-30399]", "127.0.0.1");
-    TestNode.await("the agent", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
+    lb = LbCluster.start(dir, "upone-cli-zone-", List.of("zweb.upone"), "30300-30399");
+    master = lb.master;
+    haproxy = lb.haproxy;
+    slardar = lb.slardar;
+    marker = lb.marker;
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (agents != null) agents.close();
-    if (master != null) master.close();
-    Procs.cleanUp(marker);
-    if (haproxy != null) haproxy.close();
-    if (slardar != null) slardar.close();
+    if (lb != null) lb.close();
   }
 
   private Cli.Result cli(String... args) {

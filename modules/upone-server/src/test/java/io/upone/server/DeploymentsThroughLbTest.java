@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,36 +33,29 @@ import org.junit.jupiter.api.io.TempDir;
 class DeploymentsThroughLbTest {
   static final Duration LONG = Duration.ofSeconds(120);
   @TempDir static Path dir;
+  LbCluster lb;
   TestNode master;
-  TestAgents agents;
   RealHaproxy haproxy;
   RealSlardar slardar;
   Path script;
-  final String marker = "upone-deploy-lb-" + UUID.randomUUID();
+  String marker;
 
   @BeforeAll
   void start() throws Exception {
-    haproxy = RealHaproxy.start(dir.resolve("haproxy"), List.of("roll.upone", "bg.upone"));
-    slardar = RealSlardar.start(dir.resolve("slardar"));
-    master = TestNode.agentMaster(dir);
-    agents = new TestAgents(dir);
-    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[30600-30799]", "127.0.0.1");
-    TestNode.await("the agent", LONG, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
+    lb = LbCluster.start(dir, "upone-deploy-lb-", List.of("roll.upone", "bg.upone"), "30600-30799").withZones();
+    master = lb.master;
+    haproxy = lb.haproxy;
+    slardar = lb.slardar;
+    marker = lb.marker;
     script = dir.resolve("versioned-server.py");
     try (InputStream in = getClass().getResourceAsStream("/versioned-server.py")) {
       Files.copy(in, script);
     }
-    assertEquals(201, master.post("/v1/zones", "{\"name\": \"edge-h\", \"kind\": \"haproxy\", \"instances\": [\"" + haproxy.admin() + "\"]}").status());
-    assertEquals(201, master.post("/v1/zones", "{\"name\": \"edge-s\", \"kind\": \"slardar\", \"instances\": [\"" + slardar.admin() + "\"]}").status());
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (agents != null) agents.close();
-    if (master != null) master.close();
-    Procs.cleanUp(marker);
-    if (haproxy != null) haproxy.close();
-    if (slardar != null) slardar.close();
+    if (lb != null) lb.close();
   }
 
   /** Tasks answer {@code version}; /ready says 503 for their first second; /health 200. */

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,34 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
 class LbSyncTest {
   static final Duration WAIT = Duration.ofSeconds(40);
   @TempDir static Path dir;
+  LbCluster lb;
   TestNode master;
-  TestAgents agents;
   RealHaproxy haproxy;
   RealSlardar slardar;
-  final String marker = "upone-lb-test-" + UUID.randomUUID();
+  String marker;
   Path docroot;
 
   @BeforeAll
   void start() throws Exception {
-    haproxy = RealHaproxy.start(dir.resolve("haproxy"), List.of("web.upone", "crash.upone", "down.upone"));
-    slardar = RealSlardar.start(dir.resolve("slardar"));
-    master = TestNode.agentMaster(dir);
-    agents = new TestAgents(dir);
-    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[30000-30199]", "127.0.0.1");
-    TestNode.await("the agent", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
+    lb = LbCluster.start(dir, "upone-lb-test-", List.of("web.upone", "crash.upone", "down.upone"), "30000-30199").withZones();
+    master = lb.master;
+    haproxy = lb.haproxy;
+    slardar = lb.slardar;
+    marker = lb.marker;
     // the marker is in every task's command line (as its docroot), so the test finds its processes
     docroot = Files.createDirectories(dir.resolve(marker));
-    assertEquals(201, master.post("/v1/zones", "{\"name\": \"edge-h\", \"kind\": \"haproxy\", \"instances\": [\"" + haproxy.admin() + "\"]}").status());
-    assertEquals(201, master.post("/v1/zones", "{\"name\": \"edge-s\", \"kind\": \"slardar\", \"instances\": [\"" + slardar.admin() + "\"]}").status());
   }
 
   @AfterAll
   void stop() throws Exception {
-    if (agents != null) agents.close();
-    if (master != null) master.close();
-    Procs.cleanUp(marker);
-    if (haproxy != null) haproxy.close();
-    if (slardar != null) slardar.close();
+    if (lb != null) lb.close();
   }
 
   String webApp(String id, String upstream, int instances) {

@@ -107,11 +107,22 @@ final class OperatorEndpoints {
     JsonArray fws = new JsonArray();
     for (SimFramework f : cluster.frameworks.values()) {
       Map<String, Integer> states = new LinkedHashMap<>();
-      for (SimTask t : f.tasks.values()) states.merge(t.state.name(), 1, Integer::sum);
+      int unacked = 0;
+      double oldest = Double.MAX_VALUE;
+      for (SimTask t : f.tasks.values()) {
+        states.merge(t.state.name(), 1, Integer::sum);
+        if (t.inFlight != null) {
+          unacked++;
+          oldest = Math.min(oldest, t.inFlight.getTimestamp());
+        }
+      }
+      // how far the framework's acknowledgements lag: updates sent and not acknowledged yet
+      long oldestMs = unacked == 0 ? 0 : Math.max(0, System.currentTimeMillis() - (long) (oldest * 1000));
       if (!f.unreachable.isEmpty()) states.put("TASK_UNREACHABLE", f.unreachable.size());
       fws.add(new JsonObject().put("id", f.id).put("name", f.info.getName()).put("connected", f.connected)
           .put("suppressed", f.suppressed).put("failover_timeout", f.info.getFailoverTimeout())
-          .put("offers", f.offers.size()).put("tasks", new JsonObject(new LinkedHashMap<>(states))));
+          .put("offers", f.offers.size()).put("tasks", new JsonObject(new LinkedHashMap<>(states)))
+          .put("unacknowledged", unacked).put("oldest_unacknowledged_ms", oldestMs));
     }
     long active = cluster.agents.values().stream().filter(a -> a.health == SimAgent.Health.ACTIVE).count();
     return new JsonObject().put("id", cluster.masterId).put("version", MasterInfo.VERSION).put("leader", cluster.leader == null)

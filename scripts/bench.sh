@@ -2,15 +2,15 @@
 # `make bench`: benchmarks that print figures and their ratio to a baseline measured in the same
 # run. Not tests: they take minutes and their numbers depend on the machine.
 #   scripts/bench.sh            # all
-#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement, scheduling, mesos, deploy
+#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement, scheduling, mesos, deploy, api
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 case "$which" in
   all) scripts/bench-eventlog.sh all ;;
   append|recovery) scripts/bench-eventlog.sh "$which" ;;
-  launch|cron|placement|scheduling|mesos|deploy) ;;
-  *) echo "usage: $0 [all|append|recovery|launch|cron|placement|scheduling|mesos|deploy]" >&2; exit 2 ;;
+  launch|cron|placement|scheduling|mesos|deploy|api) ;;
+  *) echo "usage: $0 [all|append|recovery|launch|cron|placement|scheduling|mesos|deploy|api]" >&2; exit 2 ;;
 esac
 CP=""
 RUNDIR=$(mktemp -d -t upone-bench.XXXXXX)
@@ -40,6 +40,12 @@ fi
 if [ "$which" = all ] || [ "$which" = mesos ]; then
   echo "== Mesos framework: 3-node raft, simulated master with 1,000 agents, one app of 10,000 instances (issue: Mesos driver) =="
   bench_main io.upone.bench.MesosBench
+  echo "== the same, one app of 1,000 instances on 1,000 agents (the master's view: issue: Mesos simulator) =="
+  bench_main io.upone.bench.MesosBench --instances 1000
+fi
+if [ "$which" = all ] || [ "$which" = api ]; then
+  echo "== HTTP write path: 20 clients creating apps, one node and a 3-node group's leader and follower (issue: performance) =="
+  bench_main io.upone.bench.ApiBench
 fi
 if [ "$which" = all ] || [ "$which" = deploy ]; then
   echo "== rolling deployment: 3-node raft, 1,000 simulated agents, 1,000 instances, minimumHealthCapacity 0.9 (issue: deployments) =="

@@ -55,7 +55,7 @@ public final class Main implements Runnable {
   static final class Server implements Callable<Integer> {
     @Option(names = "--config", description = "properties file with any of: " + "data-dir, http-host, http-port, raft, peers, "
         + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes, heartbeat-ms, agent-timeout-ms, kill-budget, "
-        + "deploy-deadline-s, health-kill-budget, "
+        + "deploy-deadline-s, health-kill-budget, lost-budget, "
         + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
         + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join")
     Path config;

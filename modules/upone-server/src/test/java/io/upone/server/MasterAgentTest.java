@@ -169,4 +169,33 @@ class MasterAgentTest extends MasterWithAgents {
     assertEquals(before, taskIds("/stay/web"));
     assertEquals(2, running("/stay/web"));
   }
+
+  @Test
+  void aLostAgentsTasksAreReplacedWithinTheBudgetAndTheRestKeptWhenItComesBack() throws Exception {
+    // 4 tasks on agent a; the default lost-budget (0.5) lets 2 be written LOST per minute
+    assertEquals(201, master.post("/v1/apps", app("/blip/web", 4, ", \"constraints\": [[\"hostname\", \"CLUSTER\", \"host-a\"]]")).status());
+    TestNode.await("4 running on a", WAIT, () -> running("/blip/web") == 4);
+    Set<String> before = taskIds("/blip/web");
+    long from = master.lastEventIndex() + 1;
+    silence("a");
+    TestNode.await("the budget's share written LOST and an alert raised", WAIT,
+        () -> lostOf(from).size() == 2 && !master.events(from, "alertRaised").isEmpty());
+    JsonObject alert = master.events(from, "alertRaised").get(0).getJsonObject("alertRaised");
+    assertEquals("lost_budget_exhausted", alert.getString("kind"), alert.encode());
+    Set<String> held = new HashSet<>(before);
+    held.removeAll(lostOf(from));
+    assertEquals(2, held.size());
+
+    // the blip ends: the agent comes back with every process; the held tasks go on, nothing more is lost
+    startAgent("a", "cpus:4;mem:4096;disk:1000;ports:[32000-32099]");
+    TestNode.await("4 running again", WAIT, () -> running("/blip/web") == 4 && taskIds("/blip/web").containsAll(held));
+    assertEquals(2, lostOf(from).size(), "only the budget's share was given up");
+    assertTrue(taskIds("/blip/web").containsAll(held), "the held tasks kept running");
+  }
+
+  /** Tasks written LOST since {@code from}. */
+  private Set<String> lostOf(long from) {
+    return master.events(from, "taskStatusChanged").stream().map(e -> e.getJsonObject("taskStatusChanged"))
+        .filter(c -> "TASK_LOST".equals(c.getString("state"))).map(c -> c.getString("taskId")).collect(Collectors.toSet());
+  }
 }

@@ -19,7 +19,7 @@ import java.util.Properties;
 public final class ConfigSources {
   public static final List<String> KEYS = List.of("data-dir", "http-host", "http-port", "raft", "peers",
       "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
-      "kill-budget", "deploy-deadline-s", "health-kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
+      "kill-budget", "deploy-deadline-s", "health-kill-budget", "lost-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
       "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
       "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join");
 
@@ -57,7 +57,7 @@ public final class ConfigSources {
     long deadline = intOf(v, "deploy-deadline-s");
     if (deadline < 1) throw new IllegalArgumentException("deploy-deadline-s must be at least 1");
     SchedulerConfig sched = new SchedulerConfig(500, intOf(v, "heartbeat-ms"), intOf(v, "agent-timeout-ms"), killBudget, 5,
-        placement(v)).withDeployments(deadline * 1000, healthKills);
+        placement(v)).withDeployments(deadline * 1000, healthKills).withLostBudget(fraction(v, "lost-budget"));
     ServerConfig.LocalAgent local = null;
     if (Boolean.parseBoolean(v.get("local-agent"))) {
       local = new ServerConfig.LocalAgent(v.get("local-agent-resources"), v.get("local-agent-attributes"), null);
@@ -83,6 +83,7 @@ public final class ConfigSources {
     v.put("kill-budget", "0.5");
     v.put("deploy-deadline-s", String.valueOf(SchedulerConfig.DEFAULT_DEPLOY_DEADLINE_MS / 1000));
     v.put("health-kill-budget", String.valueOf(SchedulerConfig.DEFAULT_HEALTH_KILL_BUDGET));
+    v.put("lost-budget", String.valueOf(SchedulerConfig.DEFAULT_LOST_BUDGET));
     v.put("local-agent", "false");
     v.put("placement-strategy", "spread");
     if (file != null) v.putAll(fromFile(file));

@@ -15,18 +15,21 @@ import io.upone.placement.PlacementConfig;
  * @param deployDeadlineMs a deployment that names no deadline of its own ends (done or rolled back) within this
  * @param healthKillBudget share of an app's instances that may be killed for failing health checks per minute (at
  *                        least one); past it the scheduler raises an alert instead of killing more
+ * @param lostBudget      share of an app's instances that may be written LOST (and replaced) per minute because their
+ *                        agent was lost (at least one); the rest are held as they are, in case the agent comes back
  */
 public record SchedulerConfig(long tickMs, long heartbeatMs, long agentTimeoutMs, double killBudget,
                               double refuseSeconds, PlacementConfig placement, long unreachableExpungeMs,
-                              long deployDeadlineMs, double healthKillBudget) {
+                              long deployDeadlineMs, double healthKillBudget, double lostBudget) {
   public static final long DEFAULT_UNREACHABLE_EXPUNGE_MS = 600_000;
   public static final long DEFAULT_DEPLOY_DEADLINE_MS = 600_000;
   public static final double DEFAULT_HEALTH_KILL_BUDGET = 0.1;
+  public static final double DEFAULT_LOST_BUDGET = 0.5;
 
   public SchedulerConfig(long tickMs, long heartbeatMs, long agentTimeoutMs, double killBudget, double refuseSeconds,
                          PlacementConfig placement) {
     this(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement, DEFAULT_UNREACHABLE_EXPUNGE_MS,
-        DEFAULT_DEPLOY_DEADLINE_MS, DEFAULT_HEALTH_KILL_BUDGET);
+        DEFAULT_DEPLOY_DEADLINE_MS, DEFAULT_HEALTH_KILL_BUDGET, DEFAULT_LOST_BUDGET);
   }
 
   public static SchedulerConfig defaults() {
@@ -35,21 +38,26 @@ public record SchedulerConfig(long tickMs, long heartbeatMs, long agentTimeoutMs
 
   public SchedulerConfig withAgentTimeout(long heartbeat, long timeout) {
     return new SchedulerConfig(tickMs, heartbeat, timeout, killBudget, refuseSeconds, placement, unreachableExpungeMs,
-        deployDeadlineMs, healthKillBudget);
+        deployDeadlineMs, healthKillBudget, lostBudget);
   }
 
   public SchedulerConfig withPlacement(PlacementConfig p) {
     return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, p, unreachableExpungeMs,
-        deployDeadlineMs, healthKillBudget);
+        deployDeadlineMs, healthKillBudget, lostBudget);
   }
 
   public SchedulerConfig withUnreachableExpunge(long ms) {
     return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement, ms,
-        deployDeadlineMs, healthKillBudget);
+        deployDeadlineMs, healthKillBudget, lostBudget);
   }
 
   public SchedulerConfig withDeployments(long deadlineMs, double healthKills) {
     return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement,
-        unreachableExpungeMs, deadlineMs, healthKills);
+        unreachableExpungeMs, deadlineMs, healthKills, lostBudget);
+  }
+
+  public SchedulerConfig withLostBudget(double share) {
+    return new SchedulerConfig(tickMs, heartbeatMs, agentTimeoutMs, killBudget, refuseSeconds, placement,
+        unreachableExpungeMs, deployDeadlineMs, healthKillBudget, share);
   }
 }

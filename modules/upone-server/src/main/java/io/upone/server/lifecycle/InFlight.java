@@ -27,6 +27,10 @@ public final class InFlight {
   final Set<String> deploymentWrites = new HashSet<>();
   /** When tasks of each app were killed for failing health checks (the last minute's count). */
   final Map<String, java.util.ArrayDeque<Long>> healthKills = new HashMap<>();
+  /** When tasks of each app were written LOST because their agent was lost (the last minute's count). */
+  final Map<String, java.util.ArrayDeque<Long>> lostAt = new HashMap<>();
+  /** Tasks of lost agents held back by the budget (task → its agent): LOST later, or kept if the agent returns. */
+  final Map<String, String> heldLost = new HashMap<>();
   /** When an alert was last raised for each app. */
   final Map<String, Long> alerted = new HashMap<>();
   /** Apps with an UNREACHABLE task: recomputed by every full pass, added to as reports arrive. */
@@ -45,15 +49,31 @@ public final class InFlight {
   }
 
   int healthKillsInLastMinute(String appId, long nowMs) {
-    java.util.ArrayDeque<Long> q = healthKills.get(appId);
+    return inLastMinute(healthKills, appId, nowMs);
+  }
+
+  void healthKilled(String appId, int count, long nowMs) {
+    record(healthKills, appId, count, nowMs);
+  }
+
+  int lostInLastMinute(String appId, long nowMs) {
+    return inLastMinute(lostAt, appId, nowMs);
+  }
+
+  void wroteLost(String appId, int count, long nowMs) {
+    record(lostAt, appId, count, nowMs);
+  }
+
+  private static int inLastMinute(Map<String, java.util.ArrayDeque<Long>> times, String appId, long nowMs) {
+    java.util.ArrayDeque<Long> q = times.get(appId);
     if (q == null) return 0;
     int n = 0;
     for (long at : q) if (nowMs - at < 60_000) n++;
     return n;
   }
 
-  void healthKilled(String appId, int count, long nowMs) {
-    java.util.ArrayDeque<Long> q = healthKills.computeIfAbsent(appId, k -> new java.util.ArrayDeque<>());
+  private static void record(Map<String, java.util.ArrayDeque<Long>> times, String appId, int count, long nowMs) {
+    java.util.ArrayDeque<Long> q = times.computeIfAbsent(appId, k -> new java.util.ArrayDeque<>());
     while (!q.isEmpty() && nowMs - q.peekFirst() >= 60_000) q.pollFirst();
     for (int i = 0; i < count; i++) q.addLast(nowMs);
   }

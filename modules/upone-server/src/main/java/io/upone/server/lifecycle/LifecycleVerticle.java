@@ -32,6 +32,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,10 @@ public final class LifecycleVerticle extends AbstractVerticle {
 
   private void lead() {
     inFlight = new InFlight();
-    timer = vertx.setPeriodic(config.tickMs(), id -> pass(Reconciler.Scope.FULL, false));
+    timer = vertx.setPeriodic(config.tickMs(), id -> {
+      pass(Reconciler.Scope.FULL, false);
+      releaseHeld();
+    });
     pass(Reconciler.Scope.FULL, true);
   }
 
@@ -120,6 +124,9 @@ public final class LifecycleVerticle extends AbstractVerticle {
         case JOB_RUN_FIRED -> {
           if (scope == null) scope = Reconciler.Scope.DEMANDS;
           urgent = true;
+        }
+        case TASK_READY -> { // a deployment may move on
+          if (scope == null) scope = Reconciler.Scope.DEMANDS;
         }
         case TASK_STATUS_CHANGED -> {
           TaskState st = e.getTaskStatusChanged().getState();
@@ -269,6 +276,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
   // ---- reports -----------------------------------------------------------------------------------
 
   private void report(TaskReport r) {
+    inFlight.heldLost.remove(r.taskId()); // its agent is back: the task was not lost after all
     State s = log.state();
     Reconciler.ReportAction action = reconciler.report(s, inFlight, r);
     if (action instanceof Reconciler.ReportAction.Acknowledge) {
@@ -304,10 +312,51 @@ public final class LifecycleVerticle extends AbstractVerticle {
   }
 
   private void agentLost(String agentId, String reason) {
-    List<Task> onAgent = Reconciler.onAgent(log.state(), agentId);
+    State s = log.state();
+    List<Task> onAgent = Reconciler.onAgent(s, agentId);
     if (onAgent.isEmpty()) return;
-    LOG.warn("agent {} lost ({}): {} tasks LOST, to be replaced", agentId, reason, onAgent.size());
-    append(lost(onAgent, "agent_lost", reason, clock.millis()));
+    long now = clock.millis();
+    LostBudget.Split split = LostBudget.split(s, onAgent, inFlight, config.lostBudget(), now);
+    for (Task t : split.held()) inFlight.heldLost.put(t.id(), agentId);
+    LOG.warn("agent {} lost ({}): {} tasks LOST, to be replaced; {} held by the lost budget", agentId, reason,
+        split.lostNow().size(), split.held().size());
+    writeLost(split, "agent_lost", reason, now);
+  }
+
+  private void writeLost(LostBudget.Split split, String why, String message, long now) {
+    for (Task t : split.lostNow()) {
+      inFlight.heldLost.remove(t.id());
+      if (t.runId().isEmpty()) inFlight.wroteLost(t.appId(), 1, now);
+    }
+    if (!split.lostNow().isEmpty()) append(lost(split.lostNow(), why, message, now));
+    for (Decisions.Alert a : split.alerts()) {
+      inFlight.alerted.put(LostBudget.alertKey(a.appId()), now);
+      LOG.warn("alert {} for {}: {}", a.kind(), a.appId(), a.message());
+      append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(now).setAlertRaised(
+          AlertRaised.newBuilder().setKind(a.kind()).setAppId(a.appId()).setMessage(a.message()))).build());
+    }
+  }
+
+  /**
+   * Tasks held by the lost budget: kept when their agent is back (or they ended), written LOST as
+   * the budget comes back otherwise.
+   */
+  private void releaseHeld() {
+    if (inFlight.heldLost.isEmpty()) return;
+    InFlight mine = inFlight;
+    driver.agents().onSuccess(agents -> {
+      if (mine != inFlight) return;
+      State s = log.state();
+      List<Task> still = new ArrayList<>();
+      for (java.util.Iterator<Map.Entry<String, String>> it = mine.heldLost.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, String> e = it.next();
+        Task t = s.task(e.getKey()).orElse(null);
+        if (t == null || Task.isTerminal(t.state()) || agents.containsKey(e.getValue())) it.remove();
+        else still.add(t);
+      }
+      if (!still.isEmpty()) writeLost(LostBudget.split(s, still, mine, config.lostBudget(), clock.millis()), "agent_lost",
+          "its agent did not come back", clock.millis());
+    });
   }
 
   /** Kills one task on request (API); it is replaced unless the app was scaled down first. */

@@ -26,7 +26,6 @@ public final class AppValidator {
       Set.of("HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_HTTP", "MESOS_HTTPS", "MESOS_TCP");
   private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$");
   private static final Pattern CHANNEL = Pattern.compile("^#?[a-z0-9_.-]{1,80}$");
-  private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
   private AppValidator() {}
 
@@ -63,8 +62,7 @@ public final class AppValidator {
         && s.getUpgradeStrategy().getCanaryInstances() == 0) {
       e.add(new FieldError("upgradeStrategy.canaryInstances", "must be at least 1 for a canary deployment"));
     }
-    s.getEnvMap().keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).sorted()
-        .forEach(k -> e.add(new FieldError("env." + k, "must be a valid environment variable name")));
+    EnvNames.check(s.getEnvMap().keySet(), "env", e);
     ports(s, e);
     ContainerValidator.validate(s, policy, e);
     for (int i = 0; i < s.getConstraintsCount(); i++) constraint(s.getConstraints(i), "constraints[" + i + "]", e);

@@ -46,7 +46,10 @@ public final class JobJson {
       if (pathId != null) b.setId(pathId);
     });
     r.string("schedule").ifPresent(b::setSchedule);
-    r.string("timezone").ifPresent(b::setTimezone);
+    r.string("timezone").ifPresent(z -> {
+      if (z.isBlank()) r.error("timezone", "must not be empty; leave it out for UTC");
+      else b.setTimezone(z);
+    });
     r.string("cmd").ifPresent(b::setCmd);
     b.addAllArgs(r.strings("args"));
     r.string("image").ifPresent(b::setImage);
@@ -97,6 +100,7 @@ public final class JobJson {
       errors.add(new FieldError("cmd", "one of cmd, args or image is required"));
     }
     if (!b.getCmd().isEmpty() && b.getArgsCount() > 0) errors.add(new FieldError("args", "give cmd or args, not both"));
+    io.upone.core.EnvNames.check(b.getEnvMap().keySet(), "env", errors);
     if (b.getCpus() <= 0) errors.add(new FieldError("cpus", "must be greater than 0"));
     if (b.getMem() <= 0) errors.add(new FieldError("mem", "must be greater than 0"));
     if (b.getDisk() < 0) errors.add(new FieldError("disk", "must not be negative"));

@@ -84,11 +84,11 @@ class BadInputTest {
         row("unknown route", "GET", "/v2/apps", null, 404, "no_such_route", null),
         row("wrong method", "DELETE", "/v1/apps", null, 405, "method_not_allowed", null),
         row("agent status without taskId", "POST", "/v1/agents/status",
-            "{\"agentId\": \"a1\", \"state\": \"TASK_RUNNING\"}", 400, "invalid_request", "tasks"),
+            "{\"agentId\": \"a1\", \"state\": \"TASK_RUNNING\"}", 400, "invalid_request", "taskId"),
         row("agent status with unknown state", "POST", "/v1/agents/status",
-            "{\"agentId\": \"a1\", \"taskId\": \"t\", \"state\": \"TASK_DANCING\"}", 400, "invalid_request", "tasks"),
+            "{\"agentId\": \"a1\", \"taskId\": \"t\", \"state\": \"TASK_DANCING\"}", 400, "invalid_request", "state"),
         row("agent heartbeat with a bad task", "POST", "/v1/agents/heartbeat",
-            "{\"agentId\": \"a1\", \"tasks\": [{\"state\": \"TASK_RUNNING\"}]}", 400, "invalid_request", "tasks"),
+            "{\"agentId\": \"a1\", \"tasks\": [{\"state\": \"TASK_RUNNING\"}]}", 400, "invalid_request", "tasks[0].taskId"),
         row("agent heartbeat without agentId", "POST", "/v1/agents/heartbeat", "{}", 400, "invalid_request", "agentId"));
   }
 

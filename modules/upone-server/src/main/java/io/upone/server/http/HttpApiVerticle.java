@@ -50,6 +50,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    r.route().handler(Utf8Bodies::check);
     r.post("/v1/apps").handler(apps::create);
     r.get("/v1/apps").handler(apps::list);
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)/instances$").handler(c -> apps.scale(c, c.pathParam("id")));
@@ -98,7 +99,9 @@ public final class HttpApiVerticle extends AbstractVerticle {
 
     vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
             .setCompressionSupported(true))
-        .requestHandler(r)
+        .requestHandler(req -> StrictRequests.problem(req).ifPresentOrElse(p -> Problems.send(req.response(), p),
+            () -> r.handle(req)))
+        .invalidRequestHandler(req -> StrictRequests.invalidRequest(req, HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH))
         .listen()
         .onSuccess(s -> {
           server = s;
@@ -110,7 +113,8 @@ public final class HttpApiVerticle extends AbstractVerticle {
   private void failure(RoutingContext c) {
     if (c.statusCode() == 413) {
       Problems.send(c.response(), new Problem(Problem.Kind.TOO_LARGE, "body_too_large",
-          "request body is larger than " + config.maxBodyBytes() + " bytes", List.of()));
+          "request body is larger than " + config.maxBodyBytes() + " bytes",
+          List.of(new io.upone.core.FieldError("body", "must be at most " + config.maxBodyBytes() + " bytes"))));
     } else if (c.failure() != null) {
       Problems.send(c.response(), c.failure());
     } else {

@@ -114,6 +114,7 @@ public final class MembersApi {
       return;
     }
     List<FieldError> errors = new ArrayList<>();
+    for (String k : body.fieldNames()) if (!k.equals("raft") && !k.equals("http")) errors.add(new FieldError(k, "unknown field"));
     String raft = body.getValue("raft") instanceof String s ? s.trim() : null;
     String http = body.getValue("http") instanceof String s ? s.trim().replaceAll("/+$", "") : null;
     if (raft == null || !raft.matches("[^\\s:/]+:\\d{1,5}")) errors.add(new FieldError("raft", "must be the new member's raft endpoint host:port"));
@@ -286,6 +287,14 @@ public final class MembersApi {
       body = null;
     }
     String raft = body != null && body.getValue("raft") instanceof String s ? s.trim() : null;
+    if (body != null) {
+      for (String k : body.fieldNames()) {
+        if (!k.equals("raft")) {
+          Problems.send(ctx.response(), Problem.invalid(k, "unknown field"));
+          return;
+        }
+      }
+    }
     if (raft == null) {
       Problems.send(ctx.response(), Problem.invalid("raft", "must name the voter to lead, host:port"));
       return;

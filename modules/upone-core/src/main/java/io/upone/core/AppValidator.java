@@ -50,6 +50,12 @@ public final class AppValidator {
     if (s.getBackoffSeconds() < 0) e.add(new FieldError("backoffSeconds", "must not be negative"));
     if (s.getBackoffFactor() < 1) e.add(new FieldError("backoffFactor", "must be at least 1"));
     if (s.getMaxLaunchDelaySeconds() < 0) e.add(new FieldError("maxLaunchDelaySeconds", "must not be negative"));
+    Amounts.atMost(s.getCpus(), Amounts.MAX_CPUS, "cpus", e);
+    Amounts.atMost(s.getMem(), Amounts.MAX_MEM, "mem", e);
+    Amounts.atMost(s.getDisk(), Amounts.MAX_DISK, "disk", e);
+    Amounts.atMost(s.getBackoffSeconds(), Amounts.MAX_SECONDS, "backoffSeconds", e);
+    Amounts.atMost(s.getBackoffFactor(), Amounts.MAX_BACKOFF_FACTOR, "backoffFactor", e);
+    Amounts.atMost(s.getMaxLaunchDelaySeconds(), Amounts.MAX_SECONDS, "maxLaunchDelaySeconds", e);
     double minHealth = s.getUpgradeStrategy().getMinimumHealthCapacity();
     double maxOver = s.getUpgradeStrategy().getMaximumOverCapacity();
     if (minHealth < 0 || minHealth > 1) e.add(new FieldError("upgradeStrategy.minimumHealthCapacity", "must be between 0 and 1"));

@@ -105,6 +105,10 @@ public final class JobJson {
     if (b.getMem() <= 0) errors.add(new FieldError("mem", "must be greater than 0"));
     if (b.getDisk() < 0) errors.add(new FieldError("disk", "must not be negative"));
     if (b.getRetryBackoffSeconds() < 0) errors.add(new FieldError("retryBackoffSeconds", "must not be negative"));
+    io.upone.core.Amounts.atMost(b.getCpus(), io.upone.core.Amounts.MAX_CPUS, "cpus", errors);
+    io.upone.core.Amounts.atMost(b.getMem(), io.upone.core.Amounts.MAX_MEM, "mem", errors);
+    io.upone.core.Amounts.atMost(b.getDisk(), io.upone.core.Amounts.MAX_DISK, "disk", errors);
+    io.upone.core.Amounts.atMost(b.getRetryBackoffSeconds(), io.upone.core.Amounts.MAX_SECONDS, "retryBackoffSeconds", errors);
     for (int i = 0; i < b.getConstraintsCount(); i++) AppValidator.constraint(b.getConstraints(i), "constraints[" + i + "]", errors);
     if (!errors.isEmpty()) throw Problem.invalid(errors).asFailure();
     return b.build();

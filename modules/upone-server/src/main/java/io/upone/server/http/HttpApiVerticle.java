@@ -50,7 +50,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-    r.route().handler(Utf8Bodies::check);
+    r.route().handler(StrictBodies::check);
     r.post("/v1/apps").handler(apps::create);
     r.get("/v1/apps").handler(apps::list);
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)/instances$").handler(c -> apps.scale(c, c.pathParam("id")));

@@ -117,7 +117,7 @@ public final class MembersApi {
     for (String k : body.fieldNames()) if (!k.equals("raft") && !k.equals("http")) errors.add(new FieldError(k, "unknown field"));
     String raft = body.getValue("raft") instanceof String s ? s.trim() : null;
     String http = body.getValue("http") instanceof String s ? s.trim().replaceAll("/+$", "") : null;
-    if (raft == null || !raft.matches("[^\\s:/]+:\\d{1,5}")) errors.add(new FieldError("raft", "must be the new member's raft endpoint host:port"));
+    if (raft == null || !raft.matches("[\\x21-\\x7e&&[^:/]]{1,253}:\\d{1,5}")) errors.add(new FieldError("raft", "must be the new member's raft endpoint host:port"));
     if (http == null || !validHttp(http)) errors.add(new FieldError("http", "must be the new member's HTTP URL http://host:port"));
     if (!errors.isEmpty()) {
       Problems.send(ctx.response(), Problem.invalid(errors));
@@ -151,7 +151,8 @@ public final class MembersApi {
   private static boolean validHttp(String url) {
     try {
       URI u = URI.create(url);
-      return "http".equals(u.getScheme()) && u.getHost() != null && u.getPort() > 0;
+      return url.length() <= 2048 && url.chars().allMatch(c -> c > 0x20 && c < 0x7f)
+          && ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null && u.getPort() > 0;
     } catch (IllegalArgumentException e) {
       return false;
     }

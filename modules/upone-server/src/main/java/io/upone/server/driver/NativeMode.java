@@ -28,17 +28,20 @@ final class NativeMode extends DriverMode {
   private final EventLog log;
   private TaskLogs logs;
 
-  NativeMode(SchedulerConfig config, EventLog log) {
+  private final String agentSecret;
+
+  NativeMode(SchedulerConfig config, EventLog log, String agentSecret) {
     super("native");
     this.config = config;
     this.log = log;
+    this.agentSecret = agentSecret;
   }
 
   @Override
   protected ClusterDriver build(Vertx vertx, Context context) {
-    NativeDriver driver = new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs());
+    NativeDriver driver = new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs()).agentSecret(agentSecret);
     logs = new TaskLogs(vertx, log, vertx.createHttpClient(),
-        agentId -> Future.future(p -> driver.agentUrl(agentId, p::complete)));
+        agentId -> Future.future(p -> driver.agentUrl(agentId, p::complete)), agentSecret);
     return driver;
   }
 

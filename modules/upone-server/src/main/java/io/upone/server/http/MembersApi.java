@@ -51,7 +51,9 @@ public final class MembersApi {
     this.log = log;
     this.config = config;
     this.forwarder = forwarder;
-    this.client = vertx.createHttpClient();
+    this.client = vertx.createHttpClient(config.security().tls()
+        ? new io.vertx.core.http.HttpClientOptions().setTrustOptions(ApiExposure.peerTrust(config.security()))
+        : new io.vertx.core.http.HttpClientOptions());
   }
 
   public void mount(Router r) {
@@ -131,8 +133,9 @@ public final class MembersApi {
       return;
     }
     MemberChange c = new MemberChange("add", raft, http);
+    c.auth = ctx.request().getHeader("Authorization"); // the new member may check tokens too: ask it as this caller
     change = c;
-    probe(http).onComplete(ar -> {
+    probe(http, c.auth).onComplete(ar -> {
       String problem = ar.failed() ? "the new member's HTTP API at " + http + " did not answer: " + ar.cause().getMessage()
           : !raft.equals(ar.result().getJsonObject("self", new JsonObject()).getString("raft"))
           ? "the node at " + http + " has raft endpoint " + ar.result().getJsonObject("self", new JsonObject()).getString("raft")
@@ -174,7 +177,7 @@ public final class MembersApi {
 
   private void catchUp(RaftMembership m, MemberChange c) {
     if (c.ended()) return;
-    probe(c.http).onComplete(ar -> {
+    probe(c.http, c.auth).onComplete(ar -> {
       if (c.ended()) return;
       long now = System.currentTimeMillis();
       if (ar.succeeded()) {
@@ -220,10 +223,12 @@ public final class MembersApi {
     return Future.fromCompletionStage(log.append(p.build()), vertx.getOrCreateContext()).mapEmpty();
   }
 
-  private Future<JsonObject> probe(String http) {
+  private Future<JsonObject> probe(String http, String auth) {
     URI u = URI.create(http);
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(u.getHost()).setPort(u.getPort())
-            .setURI("/v1/cluster").setTimeout(3000))
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(u.getHost()).setPort(u.getPort())
+        .setURI("/v1/cluster").setTimeout(3000).setSsl("https".equals(u.getScheme()));
+    if (auth != null) o.putHeader("Authorization", auth);
+    return client.request(o)
         .compose(req -> req.send())
         .compose(res -> res.statusCode() == 200 ? res.body() : Future.failedFuture("HTTP " + res.statusCode()))
         .map(b -> b.toJsonObject());

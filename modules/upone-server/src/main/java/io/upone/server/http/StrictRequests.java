@@ -37,6 +37,10 @@ public final class StrictRequests {
             + String.format("%04X", (int) c) + " at position " + i + ")");
       }
     }
+    if (uri.startsWith("http://") || uri.startsWith("https://")) { // absolute-form, as a proxy sends it
+      int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+      uri = slash < 0 ? "/" : uri.substring(slash);
+    }
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
     String query = q < 0 ? null : uri.substring(q + 1);

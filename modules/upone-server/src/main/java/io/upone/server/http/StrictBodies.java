@@ -17,6 +17,9 @@ import java.util.List;
  * back to a lenient parser's "last key wins".
  */
 public final class StrictBodies {
+  /** Routes whose body is text whatever its Content-Type says (the CLI sends Lua sources as JSON's type). */
+  private static final java.util.regex.Pattern TEXT_BODY = java.util.regex.Pattern.compile("^/v1/zones/[^/]+/lua/[^/]+$");
+
   private StrictBodies() {}
 
   /** A route handler after the body handler. */
@@ -33,7 +36,8 @@ public final class StrictBodies {
       return;
     }
     String type = ctx.request().getHeader("Content-Type");
-    if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json") && !text.isBlank()) {
+    if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json") && !text.isBlank()
+        && !TEXT_BODY.matcher(ctx.request().path()).matches()) {
       try {
         AppJson.parse(text);
       } catch (Problem.Failure f) {

@@ -51,6 +51,8 @@ public final class Agent extends AbstractVerticle {
   private long heartbeatMs;
   private volatile boolean stopping;
   private boolean killTasksOnStop;
+  private String secret;
+  private java.nio.file.Path masterCa;
 
   public Agent(AgentConfig config, Executor executor) {
     this(config, List.of(executor));
@@ -76,7 +78,9 @@ public final class Agent extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000));
+    HttpClientOptions co = new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000);
+    if (masterCa != null) co.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(masterCa.toString()));
+    client = vertx.createHttpClient(co);
     vertx.executeBlocking(this::recover, false)
         .compose(recovered -> {
           recovered.forEach(t -> {
@@ -88,6 +92,7 @@ public final class Agent extends AbstractVerticle {
           });
           Router r = Router.router(vertx);
           r.route().handler(BodyHandler.create(false).setBodyLimit(4 << 20));
+          r.route("/v1/*").handler(this::authenticated);
           r.post("/v1/tasks").handler(this::launch);
           r.delete("/v1/tasks/:id").handler(this::kill);
           r.get("/v1/tasks").handler(c -> c.json(taskList()));
@@ -103,6 +108,35 @@ public final class Agent extends AbstractVerticle {
           started.complete();
         })
         .onFailure(started::fail);
+  }
+
+  /**
+   * Every command (launch, kill) and every read of task state or output needs the shared secret
+   * when one is configured: whoever reaches this port could otherwise run any process here.
+   */
+  private void authenticated(RoutingContext ctx) {
+    if (AgentSecret.matches(secret, ctx.request().getHeader(AgentSecret.HEADER))) {
+      ctx.next();
+      return;
+    }
+    LOG.warn("refused {} {} from {}: no valid agent secret", ctx.request().method(), ctx.request().path(),
+        ctx.request().remoteAddress());
+    ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json").end(new JsonObject()
+        .put("code", "unauthenticated").put("message", "this agent takes commands only from its master: send the agent secret")
+        .put("errors", new JsonArray().add(new JsonObject().put("field", AgentSecret.HEADER).put("reason", "must be the agent secret")))
+        .encode());
+  }
+
+  /** Requires (and sends to the master) this shared secret; null for none. Call before deploying. */
+  public Agent secret(String s) {
+    this.secret = s == null || s.isBlank() ? null : s;
+    return this;
+  }
+
+  /** Trusts this PEM certificate (or CA) when the master's URL is https. Call before deploying. */
+  public Agent masterCa(java.nio.file.Path pem) {
+    this.masterCa = pem;
+    return this;
   }
 
   // ---- recovery --------------------------------------------------------------------------------
@@ -245,7 +279,15 @@ public final class Agent extends AbstractVerticle {
       ctx.response().setStatusCode(404).end(new JsonObject().put("code", "task_not_found").put("message", "no task " + ctx.pathParam("id") + " on this agent").encode());
       return;
     }
-    int grace = Integer.parseInt(ctx.request().getParam("grace", "3"));
+    String g = ctx.request().getParam("grace", "3");
+    if (!g.matches("[0-9]{1,6}")) {
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("code", "invalid_request").put("message", "grace must be a number of seconds")
+          .put("errors", new JsonArray().add(new JsonObject().put("field", "grace").put("reason", "must be 0-999999 in ASCII digits")))
+          .encode());
+      return;
+    }
+    int grace = Integer.parseInt(g);
     kill(t, grace);
     ctx.response().setStatusCode(202).end();
   }
@@ -327,7 +369,9 @@ public final class Agent extends AbstractVerticle {
   private Future<JsonObject> post(String path, JsonObject body) {
     URI base = URI.create(masters.get(Math.floorMod(masterIdx, masters.size())));
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost()).setPort(base.getPort())
-        .setURI(path).setTimeout(5000).putHeader("Content-Type", "application/json");
+        .setURI(path).setTimeout(5000).putHeader("Content-Type", "application/json")
+        .setSsl("https".equals(base.getScheme()));
+    if (secret != null) o.putHeader(AgentSecret.HEADER, secret);
     return client.request(o).compose(req -> req.send(Buffer.buffer(body.encode())))
         .compose(res -> res.body().map(b -> new JsonObject().put("status", res.statusCode())
             .put("body", b.length() == 0 || res.statusCode() != 200 ? new JsonObject() : b.toJsonObject())));

@@ -61,7 +61,7 @@ abstract class ApiCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new UsageProblem(e.getMessage());
       }
-      api = new Api(t.url(), t.token());
+      api = new Api(t.url(), opts.token != null && !opts.token.isBlank() ? opts.token.strip() : t.token());
     }
     return api;
   }

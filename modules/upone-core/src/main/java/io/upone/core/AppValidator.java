@@ -27,7 +27,6 @@ public final class AppValidator {
       Set.of("HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_HTTP", "MESOS_HTTPS", "MESOS_TCP");
   private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$");
   private static final Pattern CHANNEL = Pattern.compile("^#?[a-z0-9_.-]{1,80}$");
-  private static final Pattern ENV_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
   private AppValidator() {}
 
@@ -52,6 +51,12 @@ public final class AppValidator {
     if (s.getBackoffSeconds() < 0) e.add(new FieldError("backoffSeconds", "must not be negative"));
     if (s.getBackoffFactor() < 1) e.add(new FieldError("backoffFactor", "must be at least 1"));
     if (s.getMaxLaunchDelaySeconds() < 0) e.add(new FieldError("maxLaunchDelaySeconds", "must not be negative"));
+    Amounts.atMost(s.getCpus(), Amounts.MAX_CPUS, "cpus", e);
+    Amounts.atMost(s.getMem(), Amounts.MAX_MEM, "mem", e);
+    Amounts.atMost(s.getDisk(), Amounts.MAX_DISK, "disk", e);
+    Amounts.atMost(s.getBackoffSeconds(), Amounts.MAX_SECONDS, "backoffSeconds", e);
+    Amounts.atMost(s.getBackoffFactor(), Amounts.MAX_BACKOFF_FACTOR, "backoffFactor", e);
+    Amounts.atMost(s.getMaxLaunchDelaySeconds(), Amounts.MAX_SECONDS, "maxLaunchDelaySeconds", e);
     double minHealth = s.getUpgradeStrategy().getMinimumHealthCapacity();
     double maxOver = s.getUpgradeStrategy().getMaximumOverCapacity();
     if (minHealth < 0 || minHealth > 1) e.add(new FieldError("upgradeStrategy.minimumHealthCapacity", "must be between 0 and 1"));
@@ -64,8 +69,7 @@ public final class AppValidator {
         && s.getUpgradeStrategy().getCanaryInstances() == 0) {
       e.add(new FieldError("upgradeStrategy.canaryInstances", "must be at least 1 for a canary deployment"));
     }
-    s.getEnvMap().keySet().stream().filter(k -> !ENV_NAME.matcher(k).matches()).sorted()
-        .forEach(k -> e.add(new FieldError("env." + k, "must be a valid environment variable name")));
+    EnvNames.check(s.getEnvMap().keySet(), "env", e);
     ports(s, e);
     ContainerValidator.validate(s, policy, e);
     for (int i = 0; i < s.getConstraintsCount(); i++) constraint(s.getConstraints(i), "constraints[" + i + "]", e);

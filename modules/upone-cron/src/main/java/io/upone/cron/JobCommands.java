@@ -21,6 +21,9 @@ public final class JobCommands {
   private JobCommands() {}
 
   public static JobRecord existing(State s, String id) {
+    io.upone.core.AppId.problem(id).ifPresent(p -> {
+      throw Problem.invalid("id", p).asFailure();
+    });
     return s.job(io.upone.core.AppId.canonical(id))
         .orElseThrow(() -> Problem.notFound("job_not_found", "job " + io.upone.core.AppId.canonical(id) + " does not exist").asFailure());
   }

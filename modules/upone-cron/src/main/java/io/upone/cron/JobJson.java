@@ -46,7 +46,10 @@ public final class JobJson {
       if (pathId != null) b.setId(pathId);
     });
     r.string("schedule").ifPresent(b::setSchedule);
-    r.string("timezone").ifPresent(b::setTimezone);
+    r.string("timezone").ifPresent(z -> {
+      if (z.isBlank()) r.error("timezone", "must not be empty; leave it out for UTC");
+      else b.setTimezone(z);
+    });
     r.string("cmd").ifPresent(b::setCmd);
     b.addAllArgs(r.strings("args"));
     r.string("image").ifPresent(b::setImage);
@@ -97,10 +100,15 @@ public final class JobJson {
       errors.add(new FieldError("cmd", "one of cmd, args or image is required"));
     }
     if (!b.getCmd().isEmpty() && b.getArgsCount() > 0) errors.add(new FieldError("args", "give cmd or args, not both"));
+    io.upone.core.EnvNames.check(b.getEnvMap().keySet(), "env", errors);
     if (b.getCpus() <= 0) errors.add(new FieldError("cpus", "must be greater than 0"));
     if (b.getMem() <= 0) errors.add(new FieldError("mem", "must be greater than 0"));
     if (b.getDisk() < 0) errors.add(new FieldError("disk", "must not be negative"));
     if (b.getRetryBackoffSeconds() < 0) errors.add(new FieldError("retryBackoffSeconds", "must not be negative"));
+    io.upone.core.Amounts.atMost(b.getCpus(), io.upone.core.Amounts.MAX_CPUS, "cpus", errors);
+    io.upone.core.Amounts.atMost(b.getMem(), io.upone.core.Amounts.MAX_MEM, "mem", errors);
+    io.upone.core.Amounts.atMost(b.getDisk(), io.upone.core.Amounts.MAX_DISK, "disk", errors);
+    io.upone.core.Amounts.atMost(b.getRetryBackoffSeconds(), io.upone.core.Amounts.MAX_SECONDS, "retryBackoffSeconds", errors);
     for (int i = 0; i < b.getConstraintsCount(); i++) AppValidator.constraint(b.getConstraints(i), "constraints[" + i + "]", errors);
     if (!errors.isEmpty()) throw Problem.invalid(errors).asFailure();
     return b.build();

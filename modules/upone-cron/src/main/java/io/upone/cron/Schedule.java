@@ -37,6 +37,7 @@ public final class Schedule {
   /** How far ahead a schedule must fire at least once to be accepted (leap days need 8 years). */
   private static final int HORIZON_YEARS = 30;
   private static final int MAX_STEPS = 100_000;
+  static final int MAX_LENGTH = 256;
 
   private final String expression;
   private final ZoneId zone;
@@ -76,6 +77,15 @@ public final class Schedule {
       throw new Invalid("timezone", "'" + zoneId + "' is not an IANA time zone (like Europe/Berlin or UTC)");
     }
     if (expression == null || expression.isBlank()) throw new Invalid("schedule", "is required");
+    if (expression.length() > MAX_LENGTH) throw new Invalid("schedule", "must be at most " + MAX_LENGTH + " characters");
+    // the parser reads any Unicode digit as a number: only ASCII is a schedule people can read back
+    for (int i = 0; i < expression.length(); i++) {
+      char c = expression.charAt(i);
+      if ((c < 0x20 || c > 0x7e) && c != '\t') {
+        throw new Invalid("schedule", "must be ASCII (digits 0-9, letters, * , - / ? L W #), found U+"
+            + String.format("%04X", (int) c) + " at position " + i);
+      }
+    }
     String text = expression.trim().replaceAll("\\s+", " ");
     Syntax syntax;
     Cron cron;

@@ -28,6 +28,12 @@ final class Join {
     });
   }
 
+  /** Adding a member needs an admin token when the group checks tokens: {@code UPONE_TOKEN}. */
+  private static String[] adminToken() {
+    String t = System.getenv("UPONE_TOKEN");
+    return t == null || t.isBlank() ? new String[] {"X-Upone-Join", "1"} : new String[] {"Authorization", "Bearer " + t.strip()};
+  }
+
   private static void ask(ServerConfig config, String url) {
     String body = new JsonObject().put("raft", config.self().raftEndpoint()).put("http", config.self().httpUrl()).encode();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -37,6 +43,7 @@ final class Join {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/cluster/members"))
             .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+            .headers(adminToken())
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 202 || r.statusCode() == 200) {
           System.out.println("upone: " + (r.statusCode() == 202 ? "the group at " + url + " is adding this node "

@@ -57,7 +57,8 @@ public final class Main implements Runnable {
         + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes, heartbeat-ms, agent-timeout-ms, kill-budget, "
         + "deploy-deadline-s, health-kill-budget, lost-budget, "
         + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
-        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join")
+        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join, "
+        + "tokens-file, tokens, agent-secret, tls-cert, tls-key, tls-ca")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;
@@ -95,6 +96,15 @@ public final class Main implements Runnable {
     String mesosCodec;
     @Option(names = "--join", description = "URL of any member of an existing group: start with no group and ask it to add this node")
     String join;
+    @Option(names = "--tokens-file", description = "API tokens, one 'token role name' per line (role: read, write or admin); "
+        + "none: no authentication")
+    String tokensFile;
+    @Option(names = "--agent-secret", description = "secret agents must send, and that launches and kills carry")
+    String agentSecret;
+    @Option(names = "--tls-cert", description = "PEM certificate (chain) for HTTPS on the API; with --tls-key")
+    String tlsCert;
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
+    String tlsKey;
 
     @Override
     public Integer call() throws Exception {
@@ -117,6 +127,10 @@ public final class Main implements Runnable {
       flags.put("mesos-failover-timeout-s", mesosFailoverTimeout);
       flags.put("mesos-codec", mesosCodec);
       flags.put("join", join);
+      flags.put("tokens-file", tokensFile);
+      flags.put("agent-secret", agentSecret);
+      flags.put("tls-cert", tlsCert);
+      flags.put("tls-key", tlsKey);
       ServerConfig cfg;
       try {
         cfg = ConfigSources.resolve(config, System.getenv(), flags);
@@ -197,6 +211,11 @@ public final class Main implements Runnable {
     String hostname;
     @Option(names = "--heartbeat-ms", defaultValue = "1000")
     long heartbeatMs;
+    @Option(names = "--agent-secret", description = "secret shared with the master (default: $UPONE_AGENT_SECRET); "
+        + "sent with every heartbeat, required on every launch and kill")
+    String agentSecret;
+    @Option(names = "--master-ca", description = "PEM certificate (or CA) to trust when --master is https")
+    Path masterCa;
 
     @Override
     public Integer call() throws Exception {
@@ -215,7 +234,12 @@ public final class Main implements Runnable {
         return 2;
       }
       io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-      io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, io.upone.agent.AgentExecutors.detect(System.getenv(), 10L << 20));
+      String secret = agentSecret != null ? agentSecret : System.getenv("UPONE_AGENT_SECRET");
+      io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, io.upone.agent.AgentExecutors.detect(System.getenv(), 10L << 20))
+          .secret(secret).masterCa(masterCa);
+      if (secret == null || secret.isBlank()) {
+        System.out.println("upone agent: no --agent-secret: anyone who reaches " + host + ":" + port + " can launch processes here");
+      }
       try {
         vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {

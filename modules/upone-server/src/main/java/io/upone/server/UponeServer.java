@@ -53,14 +53,22 @@ public final class UponeServer {
     if (la == null) return Future.succeededFuture();
     Resources res = la.resources() == null || la.resources().isBlank() ? LocalMachine.resources() : Resources.parse(la.resources());
     String host = la.hostname() == null ? LocalMachine.hostname() : la.hostname();
-    AgentConfig ac = new AgentConfig("http://127.0.0.1:" + http.port(), res, AgentConfig.parseAttributes(la.attributes()),
+    String scheme = config.security().tls() ? "https" : "http";
+    AgentConfig ac = new AgentConfig(scheme + "://127.0.0.1:" + http.port(), res, AgentConfig.parseAttributes(la.attributes()),
         config.dataDir().resolve("agent"), host, "127.0.0.1", 0, config.scheduler().heartbeatMs(), 10L << 20);
     // asking a Docker engine may block for seconds: not on the event loop
-    return vertx.executeBlocking(() -> new Agent(ac, AgentExecutors.detect(System.getenv(), 10L << 20)).killTasksOnStop(true), false)
+    return vertx.executeBlocking(() -> new Agent(ac, AgentExecutors.detect(System.getenv(), 10L << 20)).killTasksOnStop(true)
+            .secret(config.security().agentSecret())
+            .masterCa(config.security().tls() ? io.upone.server.http.ApiExposure.peerTrustPath(config.security()) : null), false)
         .compose(agent -> vertx.deployVerticle(agent).map(id -> {
       agent.deploymentId(id);
       return agent;
     }));
+  }
+
+  /** The API tokens this node accepts; the event bus bridge checks its clients' tokens with {@code roleOf}. */
+  public io.upone.server.auth.ApiTokens apiTokens() {
+    return http.apiTokens();
   }
 
   /** The embedded agent, or null. */
@@ -130,7 +138,8 @@ public final class UponeServer {
   }
 
   public String url() {
-    return "http://" + ("0.0.0.0".equals(config.httpHost()) ? "127.0.0.1" : config.httpHost()) + ":" + http.port();
+    return (config.security().tls() ? "https://" : "http://") + ("0.0.0.0".equals(config.httpHost()) ? "127.0.0.1"
+        : config.httpHost()) + ":" + http.port();
   }
 
   /**

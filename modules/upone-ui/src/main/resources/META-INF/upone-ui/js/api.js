@@ -10,8 +10,29 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
-  const init = { method, headers: { Accept: 'application/json' } };
+// With API tokens on (see security.md) the page asks for one at the first 401 and keeps it for the
+// browser session; with tokens off it never asks.
+const TOKEN_KEY = 'upone.token';
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY) || '';
+}
+
+/** Headers that carry the token, if one was given. */
+export function authHeaders() {
+  return token() ? { Authorization: `Bearer ${token()}` } : {};
+}
+
+/** Asks for a token after a 401 (or a 403, for one with more rights); says whether one was given. */
+export function askToken(status) {
+  const t = window.prompt(status === 403 ? 'This needs a token with more rights. API token:' : 'API token:');
+  if (!t) return false;
+  sessionStorage.setItem(TOKEN_KEY, t.trim());
+  return true;
+}
+
+async function request(method, path, body, retried) {
+  const init = { method, headers: { Accept: 'application/json', ...authHeaders() } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -26,6 +47,9 @@ async function request(method, path, body) {
   let json = {};
   if (text) {
     try { json = JSON.parse(text); } catch { json = { message: text }; }
+  }
+  if ((res.status === 401 || res.status === 403) && !retried && askToken(res.status)) {
+    return request(method, path, body, true);
   }
   if (!res.ok) throw new ApiError(res.status, json);
   return json;

@@ -3,6 +3,8 @@
 // On an error (the node restarted, a leader change broke the stream) it reconnects from the next
 // index, so no event is missed or seen twice.
 
+import { api, authHeaders, token } from './api.js';
+
 const KINDS = ['AppCreated', 'AppUpdated', 'AppScaled', 'AppDeleted', 'TaskLaunched', 'TaskStatusChanged',
   'FrameworkRegistered', 'JobCreated', 'JobUpdated', 'JobDeleted', 'JobRunFired', 'JobRunMissed', 'JobRunFinished'];
 const HISTORY = 2000;   // events replayed when the page opens: enough for created/updated times of a demo
@@ -95,7 +97,42 @@ function apply(e) {
   notify();
 }
 
+// EventSource cannot send a token: with one, the stream is read as NDJSON through fetch instead.
+async function connectWithToken(from) {
+  const ctl = new AbortController();
+  source = { close: () => ctl.abort() };
+  try {
+    const res = await fetch(`/v1/events?from=${from}`, { headers: { Accept: 'application/x-ndjson', ...authHeaders() },
+      signal: ctl.signal });
+    if (!res.ok) throw new Error(`status ${res.status}`);
+    retryMs = 500;
+    setStatus('live');
+    const reader = res.body.getReader();
+    const text = new TextDecoder();
+    let buf = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += text.decode(value, { stream: true });
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try { if (line.trim()) apply(JSON.parse(line)); } catch { /* not an event: skip it */ }
+      }
+    }
+  } catch { /* reconnect below */ }
+  setStatus('reconnecting…');
+  setTimeout(() => connect(state.lastIndex + 1), retryMs);
+  retryMs = Math.min(retryMs * 2, 5000);
+  notify();
+}
+
 function connect(from) {
+  if (token()) {
+    connectWithToken(from);
+    return;
+  }
   source = new EventSource(`/v1/events?from=${from}`);
   source.onopen = () => {
     retryMs = 500;
@@ -119,7 +156,7 @@ function connect(from) {
 export async function start() {
   let last = 0;
   try {
-    const c = await (await fetch('/v1/cluster')).json();
+    const c = await api.get('/v1/cluster'); // asks for a token if the API wants one
     last = Number(c.lastEventIndex) || 0;
   } catch { /* the stream's retries will find the server */ }
   state.lastIndex = Math.max(0, last - HISTORY);

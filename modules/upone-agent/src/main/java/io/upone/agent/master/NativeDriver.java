@@ -56,6 +56,7 @@ public final class NativeDriver implements ClusterDriver {
   private boolean revived;
   private long offerSeq;
   private long timer = -1;
+  private String agentSecret;
 
   public NativeDriver(Vertx vertx, Context context, long heartbeatMs, long agentTimeoutMs) {
     this.vertx = vertx;
@@ -63,6 +64,12 @@ public final class NativeDriver implements ClusterDriver {
     this.heartbeatMs = heartbeatMs;
     this.agentTimeoutMs = agentTimeoutMs;
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000));
+  }
+
+  /** The secret sent with every command, which agents configured with it require. Call before {@link #start}. */
+  public NativeDriver agentSecret(String secret) {
+    this.agentSecret = secret;
+    return this;
   }
 
   @Override
@@ -355,6 +362,7 @@ public final class NativeDriver implements ClusterDriver {
     URI base = URI.create(url);
     RequestOptions o = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(base.getPort())
         .setURI(path).setTimeout(10_000).putHeader("Content-Type", "application/json");
+    if (agentSecret != null) o.putHeader(io.upone.agent.AgentSecret.HEADER, agentSecret);
     return client.request(o).compose(r -> r.send(body)).compose(res -> res.body().map(b -> res.statusCode()));
   }
 }

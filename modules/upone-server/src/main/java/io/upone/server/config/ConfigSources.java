@@ -21,7 +21,8 @@ public final class ConfigSources {
       "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
       "kill-budget", "deploy-deadline-s", "health-kill-budget", "lost-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
       "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
-      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join");
+      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join",
+      "tokens-file", "tokens", "agent-secret", "tls-cert", "tls-key", "tls-ca");
 
   private ConfigSources() {}
 
@@ -42,7 +43,7 @@ public final class ConfigSources {
     int httpPort = intOf(v, "http-port");
     String raft = v.get("raft");
     String host = raft.contains(":") ? raft.substring(0, raft.lastIndexOf(':')) : raft;
-    Peer self = new Peer(raft, "http://" + host + ":" + httpPort);
+    Peer self = new Peer(raft, (v.get("tls-cert") != null ? "https://" : "http://") + host + ":" + httpPort);
     List<Peer> peers = new ArrayList<>();
     String peerList = v.get("peers");
     if (peerList == null || peerList.isBlank()) {
@@ -64,7 +65,7 @@ public final class ConfigSources {
     }
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
-        sched, local, mesos(v, httpPort));
+        sched, local, mesos(v, httpPort), security(v));
   }
 
   /** Every setting after defaults, file, environment and flags are merged (keys as in {@link #KEYS}). */
@@ -124,6 +125,16 @@ public final class ConfigSources {
     String host = v.get("http-host");
     String shown = "0.0.0.0".equals(host) ? io.upone.agent.LocalMachine.hostname() : host;
     return m.withWebui(shown, "http://" + shown + ":" + httpPort);
+  }
+
+  private static SecurityConfig security(Map<String, String> v) {
+    return new SecurityConfig(path(v, "tokens-file"), v.get("tokens"), v.get("agent-secret"), path(v, "tls-cert"),
+        path(v, "tls-key"), path(v, "tls-ca"));
+  }
+
+  private static Path path(Map<String, String> v, String k) {
+    String p = v.get(k);
+    return p == null || p.isBlank() ? null : Path.of(p);
   }
 
   /** {@code placement-agent-weights}: {@code agentId=weight,...}; the attribute names a numeric agent attribute. */

@@ -34,7 +34,7 @@ public abstract class DriverMode {
 
   /** The mode configured: upone's own agents, or a Mesos master. */
   public static DriverMode forConfig(ServerConfig config, EventLog log) {
-    return config.mesos() == null ? new NativeMode(config.scheduler(), log) : new MesosMode(config.mesos(), log);
+    return config.mesos() == null ? new NativeMode(config.scheduler(), log, config.security().agentSecret()) : new MesosMode(config.mesos(), log);
   }
 
   /** A mode with no routes or gauges of its own, around any driver (benchmarks, tests). */

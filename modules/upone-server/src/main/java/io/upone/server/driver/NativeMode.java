@@ -1,6 +1,6 @@
 package io.upone.server.driver;
 
-import io.upone.agent.Wire;
+import io.upone.agent.master.AgentMessages;
 import io.upone.agent.master.NativeDriver;
 import io.upone.core.Problem;
 import io.upone.core.driver.ClusterDriver;
@@ -13,7 +13,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.upone.core.FieldError;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -26,17 +28,20 @@ final class NativeMode extends DriverMode {
   private final EventLog log;
   private TaskLogs logs;
 
-  NativeMode(SchedulerConfig config, EventLog log) {
+  private final String agentSecret;
+
+  NativeMode(SchedulerConfig config, EventLog log, String agentSecret) {
     super("native");
     this.config = config;
     this.log = log;
+    this.agentSecret = agentSecret;
   }
 
   @Override
   protected ClusterDriver build(Vertx vertx, Context context) {
-    NativeDriver driver = new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs());
+    NativeDriver driver = new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs()).agentSecret(agentSecret);
     logs = new TaskLogs(vertx, log, vertx.createHttpClient(),
-        agentId -> Future.future(p -> driver.agentUrl(agentId, p::complete)));
+        agentId -> Future.future(p -> driver.agentUrl(agentId, p::complete)), agentSecret);
     return driver;
   }
 
@@ -56,11 +61,8 @@ final class NativeMode extends DriverMode {
     });
     router.post("/v1/agents/heartbeat").handler(ctx -> {
       if (forwardedToLeader.test(ctx)) return;
-      JsonObject body = body(ctx);
-      if (body == null || !valid(ctx, () -> body.getJsonArray("tasks", new JsonArray())
-          .forEach(t -> Wire.report(((JsonObject) t).copy().put("agentId", body.getString("agentId")))))) {
-        return;
-      }
+      JsonObject body = body(ctx, AgentMessages::heartbeat);
+      if (body == null) return;
       agentsDriver().heartbeat(body, answer -> {
         if (answer == null) {
           ctx.fail(new Problem(Problem.Kind.UNAVAILABLE, "not_leader", "not driving agents now; retry", List.of()).asFailure());
@@ -71,8 +73,8 @@ final class NativeMode extends DriverMode {
     });
     router.post("/v1/agents/status").handler(ctx -> {
       if (forwardedToLeader.test(ctx)) return;
-      JsonObject body = body(ctx);
-      if (body == null || !valid(ctx, () -> Wire.report(body))) return;
+      JsonObject body = body(ctx, AgentMessages::status);
+      if (body == null) return;
       agentsDriver().status(body, () -> ctx.response().setStatusCode(202).end());
     });
   }
@@ -82,25 +84,23 @@ final class NativeMode extends DriverMode {
     return Future.future(p -> agentsDriver().describe(p::complete));
   }
 
-  /** Refuses a report the driver could not read (missing taskId, unknown state) with 400. */
-  private static boolean valid(RoutingContext ctx, Runnable parse) {
+  /** The body if it is a JSON object the driver can use; otherwise the request fails with a 400 naming each field. */
+  private static JsonObject body(RoutingContext ctx, Function<JsonObject, List<FieldError>> check) {
+    JsonObject b;
     try {
-      parse.run();
-      return true;
+      b = ctx.body().asJsonObject();
     } catch (RuntimeException e) {
-      ctx.fail(Problem.invalid("tasks", "not a valid task report: " + e.getMessage()).asFailure());
-      return false;
+      b = null;
     }
-  }
-
-  private static JsonObject body(RoutingContext ctx) {
-    try {
-      JsonObject b = ctx.body().asJsonObject();
-      if (b == null || b.getString("agentId") == null) throw new IllegalArgumentException("agentId is required");
-      return b;
-    } catch (RuntimeException e) {
-      ctx.fail(Problem.invalid("agentId", "body must be a JSON object with agentId: " + e.getMessage()).asFailure());
+    if (b == null) {
+      ctx.fail(Problem.invalid("$", "body must be a JSON object").asFailure());
       return null;
     }
+    List<FieldError> errors = check.apply(b);
+    if (!errors.isEmpty()) {
+      ctx.fail(Problem.invalid(errors).asFailure());
+      return null;
+    }
+    return b;
   }
 }

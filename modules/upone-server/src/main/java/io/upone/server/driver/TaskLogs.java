@@ -29,7 +29,10 @@ final class TaskLogs {
   private final HttpClient client;
   private final Function<String, Future<String>> agentUrl;
 
-  TaskLogs(Vertx vertx, EventLog log, HttpClient client, Function<String, Future<String>> agentUrl) {
+  private final String agentSecret;
+
+  TaskLogs(Vertx vertx, EventLog log, HttpClient client, Function<String, Future<String>> agentUrl, String agentSecret) {
+    this.agentSecret = agentSecret;
     this.vertx = vertx;
     this.log = log;
     this.client = client;
@@ -114,7 +117,8 @@ final class TaskLogs {
   private Future<Answer> fetch(String url) {
     URI u = URI.create(url);
     return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(u.getHost()).setPort(u.getPort())
-            .setURI(u.getRawPath() + "?" + u.getRawQuery()).setTimeout(10_000))
+            .setURI(u.getRawPath() + "?" + u.getRawQuery()).setTimeout(10_000)
+            .putHeader(io.upone.agent.AgentSecret.HEADER, agentSecret == null ? "" : agentSecret))
         .compose(req -> req.send())
         .compose((HttpClientResponse r) -> r.body().map(b -> new Answer(r.statusCode(),
             r.getHeader("Content-Type") == null ? "text/plain" : r.getHeader("Content-Type"), b,

@@ -107,7 +107,8 @@ public final class AppsApi {
   private static Long rollbackVersion(RoutingContext ctx) {
     try {
       JsonNode body = AppJson.parse(ctx.body().asString());
-      if (body.isObject() && body.size() == 1 && body.has("version") && body.get("version").isIntegralNumber()) {
+      if (body.isObject() && body.size() == 1 && body.has("version") && body.get("version").isIntegralNumber()
+          && body.get("version").canConvertToLong()) {
         return body.get("version").longValue();
       }
     } catch (Problem.Failure notJson) {
@@ -152,9 +153,14 @@ public final class AppsApi {
       if (!body.isObject()) throw Problem.invalid("$", "must be a JSON object like {\"instances\": 3}").asFailure();
       JsonNode n = body.get("instances");
       if (n == null || n.isNull()) throw Problem.invalid("instances", "is required").asFailure();
-      if (!n.isIntegralNumber()) throw Problem.invalid("instances", "must be an integer").asFailure();
+      // range-checked before narrowing: 2^64 + 3 is not 3
+      if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0 || n.longValue() > 1_000_000) {
+        throw Problem.invalid("instances", "must be an integer from 0 to 1000000").asFailure();
+      }
       JsonNode v = body.get("version");
-      if (v != null && !v.isIntegralNumber()) throw Problem.invalid("version", "must be an integer").asFailure();
+      if (v != null && (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1)) {
+        throw Problem.invalid("version", "must be a positive integer (the app's current version)").asFailure();
+      }
       versionGiven[0] = v != null;
       body.fieldNames().forEachRemaining(f -> {
         if (!f.equals("instances") && !f.equals("version")) throw Problem.invalid(f, "unknown field").asFailure();

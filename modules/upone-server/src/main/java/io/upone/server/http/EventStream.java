@@ -38,27 +38,14 @@ public final class EventStream {
     long from;
     boolean follow;
     try {
-      from = longParam(ctx, "from", 1);
-      if (from < 1) throw Problem.invalid("from", "must be at least 1").asFailure();
-      String f = ctx.request().getParam("follow", "true");
-      if (!f.equals("true") && !f.equals("false")) throw Problem.invalid("follow", "must be true or false").asFailure();
-      follow = f.equals("true");
+      from = QueryParams.integer(ctx, "from", 1, 1, Long.MAX_VALUE);
+      follow = QueryParams.bool(ctx, "follow", true);
     } catch (Problem.Failure e) {
       Problems.send(ctx.response(), e.problem());
       return;
     }
     boolean sse = String.valueOf(ctx.request().getHeader("Accept")).contains("text/event-stream");
     new Session(ctx, from, follow, sse).start();
-  }
-
-  private static long longParam(RoutingContext ctx, String name, long dflt) {
-    String v = ctx.request().getParam(name);
-    if (v == null) return dflt;
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw Problem.invalid(name, "must be an integer").asFailure();
-    }
   }
 
   /** One client's stream; all its state is touched on its own Vert.x context only. */

@@ -6,6 +6,7 @@ import io.upone.eventlog.EventLog;
 import io.upone.server.driver.DriverMode;
 import io.upone.server.lifecycle.LifecycleClient;
 import io.upone.server.offers.OffersClient;
+import io.upone.server.auth.ApiTokens;
 import io.upone.server.config.ServerConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
@@ -26,6 +27,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
   private final DriverMode driver;
   private HttpServer server;
   private LeaderForwarder forwarder;
+  private ApiTokens tokens = ApiTokens.off();
 
   public HttpApiVerticle(ServerConfig config, EventLog log, PrometheusMeterRegistry registry,
                          DriverMode driver) {
@@ -37,6 +39,12 @@ public final class HttpApiVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
+    try {
+      tokens = ApiTokens.load(config.security());
+    } catch (IllegalArgumentException e) {
+      started.fail(e);
+      return;
+    }
     forwarder = new LeaderForwarder(vertx, log, config);
     AppsApi apps = new AppsApi(log, forwarder);
     ClusterApi cluster = new ClusterApi(log, config);
@@ -50,6 +58,9 @@ public final class HttpApiVerticle extends AbstractVerticle {
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    // after the body is read, so a refused request leaves the connection clean for the next one
+    r.route().handler(new ApiGuard(tokens, config.security().agentSecret())::handle);
+    r.route().handler(StrictBodies::check);
     r.post("/v1/apps").handler(apps::create);
     r.get("/v1/apps").handler(apps::list);
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)/instances$").handler(c -> apps.scale(c, c.pathParam("id")));
@@ -96,9 +107,12 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.errorHandler(405, c -> Problems.send(c.response(), new Problem(Problem.Kind.METHOD_NOT_ALLOWED, "method_not_allowed",
         c.request().method() + " is not allowed on " + c.request().path(), List.of())));
 
-    vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
-            .setCompressionSupported(true))
-        .requestHandler(r)
+    ApiExposure.warnIfOpen(config, tokens);
+    vertx.createHttpServer(ApiExposure.tls(config.security(), new HttpServerOptions().setHost(config.httpHost())
+            .setPort(config.httpPort()).setCompressionSupported(true)))
+        .requestHandler(req -> StrictRequests.problem(req).ifPresentOrElse(p -> Problems.send(req.response(), p),
+            () -> r.handle(req)))
+        .invalidRequestHandler(req -> StrictRequests.invalidRequest(req, HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH))
         .listen()
         .onSuccess(s -> {
           server = s;
@@ -110,7 +124,8 @@ public final class HttpApiVerticle extends AbstractVerticle {
   private void failure(RoutingContext c) {
     if (c.statusCode() == 413) {
       Problems.send(c.response(), new Problem(Problem.Kind.TOO_LARGE, "body_too_large",
-          "request body is larger than " + config.maxBodyBytes() + " bytes", List.of()));
+          "request body is larger than " + config.maxBodyBytes() + " bytes",
+          List.of(new io.upone.core.FieldError("body", "must be at most " + config.maxBodyBytes() + " bytes"))));
     } else if (c.failure() != null) {
       Problems.send(c.response(), c.failure());
     } else {
@@ -118,6 +133,11 @@ public final class HttpApiVerticle extends AbstractVerticle {
       c.response().setStatusCode(sc).putHeader("Content-Type", "application/json")
           .end("{\"code\":\"http_" + sc + "\",\"message\":\"request failed with status " + sc + "\",\"errors\":[]}");
     }
+  }
+
+  /** The tokens this node accepts: also the check for other entry points (the event bus bridge). */
+  public ApiTokens apiTokens() {
+    return tokens;
   }
 
   public int port() {

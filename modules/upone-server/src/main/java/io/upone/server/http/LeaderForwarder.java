@@ -21,7 +21,10 @@ import java.util.Set;
  */
 public final class LeaderForwarder {
   public static final String FORWARDED_BY = "X-Upone-Forwarded-By";
-  private static final Set<String> RELAYED = Set.of("content-type", "location", "x-upone-event-index", "retry-after");
+  private static final Set<String> RELAYED = Set.of("content-type", "location", "x-upone-event-index", "retry-after",
+      "x-upone-caller", "www-authenticate");
+  /** The caller's own credentials travel with the request: the leader authenticates the same caller again. */
+  private static final List<String> PASSED = List.of("Content-Type", "Authorization", io.upone.agent.AgentSecret.HEADER);
 
   private final EventLog log;
   private final ServerConfig config;
@@ -30,7 +33,9 @@ public final class LeaderForwarder {
   public LeaderForwarder(Vertx vertx, EventLog log, ServerConfig config) {
     this.log = log;
     this.config = config;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(16));
+    HttpClientOptions o = new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(16);
+    if (config.security().tls()) o.setSsl(true).setTrustOptions(ApiExposure.peerTrust(config.security()));
+    this.client = vertx.createHttpClient(o);
   }
 
   /** Forwards the request when this member does not lead; says whether it did. */
@@ -57,8 +62,10 @@ public final class LeaderForwarder {
     RequestOptions opts = new RequestOptions().setMethod(ctx.request().method()).setHost(target.getHost())
         .setPort(target.getPort()).setURI(ctx.request().uri()).setTimeout(30_000)
         .putHeader(FORWARDED_BY, config.self().raftEndpoint());
-    String ct = ctx.request().getHeader("Content-Type");
-    if (ct != null) opts.putHeader("Content-Type", ct);
+    for (String h : PASSED) {
+      String v = ctx.request().getHeader(h);
+      if (v != null) opts.putHeader(h, v);
+    }
     Buffer body = ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
     client.request(opts)
         .compose(req -> req.send(body))

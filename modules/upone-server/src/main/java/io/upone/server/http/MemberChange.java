@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
  * the members API's context; shown by {@code GET /v1/cluster/members} while it runs and after.
  */
 final class MemberChange {
+  /** The Authorization of whoever asked for the change: the probes of the new member go as that caller. */
+  String auth;
   final String op;
   final String member;
   final String http;

@@ -51,7 +51,9 @@ public final class MembersApi {
     this.log = log;
     this.config = config;
     this.forwarder = forwarder;
-    this.client = vertx.createHttpClient();
+    this.client = vertx.createHttpClient(config.security().tls()
+        ? new io.vertx.core.http.HttpClientOptions().setTrustOptions(ApiExposure.peerTrust(config.security()))
+        : new io.vertx.core.http.HttpClientOptions());
   }
 
   public void mount(Router r) {
@@ -114,9 +116,10 @@ public final class MembersApi {
       return;
     }
     List<FieldError> errors = new ArrayList<>();
+    for (String k : body.fieldNames()) if (!k.equals("raft") && !k.equals("http")) errors.add(new FieldError(k, "unknown field"));
     String raft = body.getValue("raft") instanceof String s ? s.trim() : null;
     String http = body.getValue("http") instanceof String s ? s.trim().replaceAll("/+$", "") : null;
-    if (raft == null || !raft.matches("[^\\s:/]+:\\d{1,5}")) errors.add(new FieldError("raft", "must be the new member's raft endpoint host:port"));
+    if (raft == null || !raft.matches("[\\x21-\\x7e&&[^:/]]{1,253}:\\d{1,5}")) errors.add(new FieldError("raft", "must be the new member's raft endpoint host:port"));
     if (http == null || !validHttp(http)) errors.add(new FieldError("http", "must be the new member's HTTP URL http://host:port"));
     if (!errors.isEmpty()) {
       Problems.send(ctx.response(), Problem.invalid(errors));
@@ -130,8 +133,9 @@ public final class MembersApi {
       return;
     }
     MemberChange c = new MemberChange("add", raft, http);
+    c.auth = ctx.request().getHeader("Authorization"); // the new member may check tokens too: ask it as this caller
     change = c;
-    probe(http).onComplete(ar -> {
+    probe(http, c.auth).onComplete(ar -> {
       String problem = ar.failed() ? "the new member's HTTP API at " + http + " did not answer: " + ar.cause().getMessage()
           : !raft.equals(ar.result().getJsonObject("self", new JsonObject()).getString("raft"))
           ? "the node at " + http + " has raft endpoint " + ar.result().getJsonObject("self", new JsonObject()).getString("raft")
@@ -150,7 +154,8 @@ public final class MembersApi {
   private static boolean validHttp(String url) {
     try {
       URI u = URI.create(url);
-      return "http".equals(u.getScheme()) && u.getHost() != null && u.getPort() > 0;
+      return url.length() <= 2048 && url.chars().allMatch(c -> c > 0x20 && c < 0x7f)
+          && ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null && u.getPort() > 0;
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -172,7 +177,7 @@ public final class MembersApi {
 
   private void catchUp(RaftMembership m, MemberChange c) {
     if (c.ended()) return;
-    probe(c.http).onComplete(ar -> {
+    probe(c.http, c.auth).onComplete(ar -> {
       if (c.ended()) return;
       long now = System.currentTimeMillis();
       if (ar.succeeded()) {
@@ -218,10 +223,12 @@ public final class MembersApi {
     return Future.fromCompletionStage(log.append(p.build()), vertx.getOrCreateContext()).mapEmpty();
   }
 
-  private Future<JsonObject> probe(String http) {
+  private Future<JsonObject> probe(String http, String auth) {
     URI u = URI.create(http);
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(u.getHost()).setPort(u.getPort())
-            .setURI("/v1/cluster").setTimeout(3000))
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(u.getHost()).setPort(u.getPort())
+        .setURI("/v1/cluster").setTimeout(3000).setSsl("https".equals(u.getScheme()));
+    if (auth != null) o.putHeader("Authorization", auth);
+    return client.request(o)
         .compose(req -> req.send())
         .compose(res -> res.statusCode() == 200 ? res.body() : Future.failedFuture("HTTP " + res.statusCode()))
         .map(b -> b.toJsonObject());
@@ -286,6 +293,14 @@ public final class MembersApi {
       body = null;
     }
     String raft = body != null && body.getValue("raft") instanceof String s ? s.trim() : null;
+    if (body != null) {
+      for (String k : body.fieldNames()) {
+        if (!k.equals("raft")) {
+          Problems.send(ctx.response(), Problem.invalid(k, "unknown field"));
+          return;
+        }
+      }
+    }
     if (raft == null) {
       Problems.send(ctx.response(), Problem.invalid("raft", "must name the voter to lead, host:port"));
       return;

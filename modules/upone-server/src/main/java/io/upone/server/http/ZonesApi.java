@@ -185,8 +185,12 @@ public final class ZonesApi {
     } catch (RuntimeException e) {
       body = null;
     }
-    if (body == null || !(body.getValue("upstream") instanceof String) || (body.containsKey("app") && !(body.getValue("app") instanceof String))) {
+    if (body == null || !(body.getValue("upstream") instanceof String)) {
       Problems.send(ctx.response(), Problem.invalid("upstream", "body must be {\"upstream\": NAME, \"app\": APP_ID (optional)}"));
+      return;
+    }
+    if (body.getValue("app") != null && !(body.getValue("app") instanceof String)) {
+      Problems.send(ctx.response(), Problem.invalid("app", "must be an app id string"));
       return;
     }
     for (String k : body.fieldNames()) {

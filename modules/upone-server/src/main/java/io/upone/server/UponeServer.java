@@ -9,6 +9,8 @@ import io.upone.agent.LocalMachine;
 import io.upone.agent.AgentExecutors;
 import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
+import io.upone.server.bridge.BridgeAuth;
+import io.upone.server.bridge.EventBridge;
 import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.EventJsonPublisher;
 import io.upone.server.driver.DriverMode;
@@ -36,9 +38,11 @@ public final class UponeServer {
   private final HttpApiVerticle http;
 
   private final Agent localAgent;
+  private final EventBridge bridge;
 
   private UponeServer(ServerConfig config, Vertx vertx, RaftEventLog log, CommittedFeed feed, HttpApiVerticle http,
-                      Agent localAgent) {
+                      Agent localAgent, EventBridge bridge) {
+    this.bridge = bridge;
     this.config = config;
     this.vertx = vertx;
     this.log = log;
@@ -61,6 +65,11 @@ public final class UponeServer {
       agent.deploymentId(id);
       return agent;
     }));
+  }
+
+  /** The event bus bridge's TCP port, or -1 when it is off. */
+  public int bridgeTcpPort() {
+    return bridge.tcpPort();
   }
 
   /** The embedded agent, or null. */
@@ -90,12 +99,15 @@ public final class UponeServer {
           DriverMode mode = DriverMode.forConfig(config, log);
           mode.gauges(registry);
           CommittedFeed feed = CommittedFeed.start(vertx, log);
-          HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode);
+          EventBridge bridge = new EventBridge(config.bridge(), BridgeAuth.of(config.bridge().token()), log, registry,
+              config.httpHost());
+          HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode).mount(bridge::mountSockJs);
           return vertx.deployVerticle(new EventJsonPublisher(registry))
+              .compose(id -> vertx.deployVerticle(bridge))
               .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
-              .map(agent -> new UponeServer(config, vertx, log, feed, http, agent))
+              .map(agent -> new UponeServer(config, vertx, log, feed, http, agent, bridge))
               .recover(t -> {
                 closeQuietly(feed);
                 log.close();

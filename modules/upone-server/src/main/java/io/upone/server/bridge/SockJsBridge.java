@@ -56,14 +56,14 @@ final class SockJsBridge {
         }
         be.complete(true);
       }
-      case SEND, PUBLISH -> refuse(be, client, bridge.rules().inbound(be.type().name().toLowerCase(), address));
+      case SEND, PUBLISH -> refuse(be, client, bridge.rules().inbound(be.type().name().toLowerCase(), address), null);
       case REGISTER -> {
         Refusal no = tooLarge(raw);
         if (no == null) no = bridge.rules().register(address, raw.getJsonObject("headers"));
         if (no == null && address.startsWith(BridgeRules.REPLAY_PREFIX) && client != null && !client.claim(address)) {
           no = new Refusal("replay_in_use", "replay address '" + address + "' is in use by another client; pick a random id");
         }
-        if (no != null) refuse(be, client, no);
+        if (no != null) refuse(be, client, no, address); // to the handler the client registered
         else be.complete(true);
       }
       case REGISTERED -> {
@@ -97,8 +97,8 @@ final class SockJsBridge {
         + bridge.settings().maxFrameBytes() + " bytes");
   }
 
-  private void refuse(BridgeEvent be, Client client, Refusal why) {
-    if (client != null) client.refuse(why);
+  private void refuse(BridgeEvent be, Client client, Refusal why, String address) {
+    if (client != null) client.refuse(why, address);
     // vertx-web then adds its own {"type":"err","body":"rejected"}
     be.complete(false);
   }
@@ -152,10 +152,16 @@ final class SockJsBridge {
 
     @Override
     public void refuse(Refusal why) {
+      refuse(why, null);
+    }
+
+    /** With an address, vertx-eventbus.js hands the error to that address's handler; without, to onerror. */
+    void refuse(Refusal why, String address) {
       bridge.meters().refused(why.code());
       if (closed) return;
-      // the body is what vertx-eventbus clients hand to their error callbacks
-      sock.write(why.fields().put("type", "err").put("body", why.code() + ": " + why.message()).encode());
+      JsonObject err = why.fields().put("type", "err").put("body", why.code() + ": " + why.message());
+      if (address != null) err.put("address", address).put("failureType", why.code());
+      sock.write(err.encode());
     }
 
     @Override

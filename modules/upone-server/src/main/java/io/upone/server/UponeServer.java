@@ -15,6 +15,7 @@ import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.EventJsonPublisher;
 import io.upone.server.driver.DriverMode;
 import io.upone.server.http.HttpApiVerticle;
+import io.upone.server.metrics.NodeMeters;
 import io.upone.eventlog.RaftEventLog;
 import io.upone.server.config.Peer;
 import io.upone.server.config.ServerConfig;
@@ -39,10 +40,12 @@ public final class UponeServer {
 
   private final Agent localAgent;
   private final EventBridge bridge;
+  private final NodeMeters meters;
 
   private UponeServer(ServerConfig config, Vertx vertx, RaftEventLog log, CommittedFeed feed, HttpApiVerticle http,
-                      Agent localAgent, EventBridge bridge) {
+                      Agent localAgent, EventBridge bridge, NodeMeters meters) {
     this.bridge = bridge;
+    this.meters = meters;
     this.config = config;
     this.vertx = vertx;
     this.log = log;
@@ -70,6 +73,11 @@ public final class UponeServer {
   /** The event bus bridge's TCP port, or -1 when it is off. */
   public int bridgeTcpPort() {
     return bridge.tcpPort();
+  }
+
+  /** The node's meters beyond the built-in ones (the alerting meters among them). */
+  public NodeMeters meters() {
+    return meters;
   }
 
   /** The embedded agent, or null. */
@@ -102,12 +110,14 @@ public final class UponeServer {
           EventBridge bridge = new EventBridge(config.bridge(), BridgeAuth.of(config.bridge().token()), log, registry,
               config.httpHost());
           HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode).mount(bridge::mountSockJs);
+          NodeMeters[] meters = new NodeMeters[1];
           return vertx.deployVerticle(new EventJsonPublisher(registry))
+              .compose(id -> NodeMeters.start(vertx, log, mode, registry)).map(m -> meters[0] = m)
               .compose(id -> vertx.deployVerticle(bridge))
               .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
-              .map(agent -> new UponeServer(config, vertx, log, feed, http, agent, bridge))
+              .map(agent -> new UponeServer(config, vertx, log, feed, http, agent, bridge, meters[0]))
               .recover(t -> {
                 closeQuietly(feed);
                 log.close();

@@ -14,9 +14,9 @@ public final class BridgeMeters {
 
   public BridgeMeters(MeterRegistry registry) {
     this.registry = registry;
-    Gauge.builder("upone_bridge_clients", tcp, AtomicInteger::get).tag("transport", "tcp")
+    Gauge.builder("upone_bridge_clients", tcp, AtomicInteger::get).strongReference(true).tag("transport", "tcp")
         .description("clients connected to the event bus bridge").register(registry);
-    Gauge.builder("upone_bridge_clients", sockJs, AtomicInteger::get).tag("transport", "sockjs")
+    Gauge.builder("upone_bridge_clients", sockJs, AtomicInteger::get).strongReference(true).tag("transport", "sockjs")
         .description("clients connected to the event bus bridge").register(registry);
     replayed = Counter.builder("upone_bridge_replay_events").description("events sent to bridge clients on their replay addresses")
         .register(registry);

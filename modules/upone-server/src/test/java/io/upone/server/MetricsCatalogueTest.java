@@ -83,7 +83,22 @@ class MetricsCatalogueTest {
     assertTrue(gauge("upone_raft_commit_latency_seconds_count") >= 2, "the app and its launches committed");
     assertEquals(1, gauge("upone_leader_changes_total{to=\"leader\"}"));
     assertEquals(1, gauge("upone_apps"));
-    TestNode.await("declines once nothing is wanted", Duration.ofSeconds(30), () -> gauge("upone_offers_declined_total") >= 1);
+  }
+
+  @Test
+  void theGrafanaDashboardUsesTheCatalogue() throws Exception {
+    Path dashboard = DOC.getParent().getParent().resolve("scripts").resolve("grafana-upone.json");
+    JsonObject d = new JsonObject(Files.readString(dashboard));
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    for (Object p : d.getJsonArray("panels")) {
+      for (Object t : ((JsonObject) p).getJsonArray("targets")) {
+        Matcher m = Pattern.compile("upone_[a-z_]+").matcher(((JsonObject) t).getString("expr"));
+        while (m.find()) used.add(m.group().replaceAll("_(bucket|count|sum|max)$", ""));
+      }
+    }
+    List<String> documented = documentedNames();
+    for (String name : used) assertTrue(documented.contains(name), "the dashboard's " + name + " is in the catalogue");
+    for (String name : documented) assertTrue(used.contains(name), "the catalogue's " + name + " is on the dashboard");
   }
 
   /** One sample's value from the scrape ({@code name} with its labels, as printed); 0 when absent. */

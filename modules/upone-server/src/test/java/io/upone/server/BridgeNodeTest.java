@@ -5,15 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.upone.server.bridge.BridgeConfig;
 import io.upone.server.config.ServerConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,29 +39,23 @@ class BridgeNodeTest {
       long history = 0;
       for (int i = 0; i < 15; i++) history = BridgeEvents.append(node.server.log(), 100, 10);
       long from = history - 1200;
-      Process p = new ProcessBuilder("node", "bridge.test.mjs", node.url() + "/eventbus", token, String.valueOf(from))
-          .directory(SCRIPT_DIR.toFile()).redirectErrorStream(true).start();
-      List<String> out = new ArrayList<>();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-           PrintWriter in = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          out.add(line);
-          if (line.startsWith("REPLAYING")) {
-            long last = 0;
-            for (int i = 0; i < 10; i++) last = BridgeEvents.append(node.server.log(), 30, 10); // live, while it replays
-            in.println("LAST " + last);
-          } else if (line.equals("LIVE-READY")) {
-            assertEquals(201, node.post("/v1/apps", "{\"id\": \"/node/live\", \"cmd\": \"sleep 1\", \"instances\": 0}").status());
-            in.println("APP /node/live");
-          }
+      ProcessBuilder pb = new ProcessBuilder("node", "bridge.test.mjs", node.url() + "/eventbus", token, String.valueOf(from))
+          .directory(SCRIPT_DIR.toFile());
+      ScriptedProcess.Result run = ScriptedProcess.run(pb, 60, line -> {
+        if (line.startsWith("REPLAYING")) {
+          long last = 0;
+          for (int i = 0; i < 10; i++) last = BridgeEvents.append(node.server.log(), 30, 10); // live, while it replays
+          return "LAST " + last;
         }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the node script ended");
-      } finally {
-        p.destroyForcibly();
-      }
-      String log = String.join("\n", out);
-      assertEquals(0, p.exitValue(), log);
+        if (line.equals("LIVE-READY")) {
+          assertEquals(201, node.post("/v1/apps", "{\"id\": \"/node/live\", \"cmd\": \"sleep 1\", \"instances\": 0}").status());
+          return "APP /node/live";
+        }
+        return null;
+      });
+      List<String> out = run.out();
+      String log = run.log();
+      assertEquals(0, run.exit(), log);
       // the script counted: every index from `from` to the last written, once, in order
       assertTrue(out.stream().anyMatch(l -> l.startsWith("PASS replayed+live ")), log);
       System.out.println("BridgeNodeTest: " + out.get(out.size() - 1));

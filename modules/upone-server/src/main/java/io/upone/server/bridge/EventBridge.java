@@ -24,6 +24,7 @@ public final class EventBridge extends AbstractVerticle {
   private final String host;
   private final Set<String> replaysInUse = ConcurrentHashMap.newKeySet();
   private NetServer tcp;
+  private TcpFanout fanout;
 
   public EventBridge(BridgeConfig config, BridgeAuth auth, EventLog log, MeterRegistry registry, String host) {
     this.config = config;
@@ -39,6 +40,7 @@ public final class EventBridge extends AbstractVerticle {
       started.complete();
       return;
     }
+    fanout = new TcpFanout(vertx);
     vertx.createNetServer(new NetServerOptions().setHost(host).setPort(config.tcpPort()))
         .connectHandler(socket -> new TcpConnection(vertx, socket, this).start())
         .listen()
@@ -62,6 +64,10 @@ public final class EventBridge extends AbstractVerticle {
 
   BridgeConfig settings() {
     return config;
+  }
+
+  TcpFanout fanout() {
+    return fanout;
   }
 
   BridgeRules rules() {

@@ -49,18 +49,13 @@ final class ReplayChannel implements EventReplay.Reader {
     if (!replay.wants(address)) return;
     if (!events.replaying() && client.writeQueueFull()) {
       close();
-      client.cutOff(slow(e.getIndex()));
+      client.cutOff(Refusal.slowConsumer(maxQueueBytes));
       return;
     }
     JsonObject body = EventJson.json(e).put("type", EventJson.type(e));
     vertx.eventBus().send(replay.address(), body, new DeliveryOptions().setLocalOnly(true)
         .addHeader("index", String.valueOf(e.getIndex())).addHeader("address", address));
     meters.replayed();
-  }
-
-  private Refusal slow(long index) {
-    return new Refusal("slow_consumer", "cut off: more than " + maxQueueBytes + " bytes were waiting to be sent to this"
-        + " client (at event " + index + "); reconnect and replay from the last index received");
   }
 
   @Override

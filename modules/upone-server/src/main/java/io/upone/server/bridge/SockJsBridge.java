@@ -61,7 +61,7 @@ final class SockJsBridge {
         Refusal no = tooLarge(raw);
         if (no == null) no = bridge.rules().register(address, raw.getJsonObject("headers"));
         if (no == null && address.startsWith(BridgeRules.REPLAY_PREFIX) && client != null && !client.claim(address)) {
-          no = new Refusal("replay_in_use", "replay address '" + address + "' is in use by another client; pick a random id");
+          no = Refusal.replayInUse(address);
         }
         if (no != null) refuse(be, client, no, address); // to the handler the client registered
         else be.complete(true);
@@ -79,8 +79,7 @@ final class SockJsBridge {
       }
       case RECEIVE -> {
         if (client != null && address != null && !address.startsWith(BridgeRules.REPLAY_PREFIX) && sock.writeQueueFull()) {
-          client.cutOff(new Refusal("slow_consumer", "cut off: more than " + bridge.settings().maxQueueBytes()
-              + " bytes were waiting to be sent to this client; reconnect and replay from the last index received"));
+          client.cutOff(Refusal.slowConsumer(bridge.settings().maxQueueBytes()));
           be.complete(false);
         } else {
           be.complete(true);

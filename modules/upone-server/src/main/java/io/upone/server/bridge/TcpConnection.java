@@ -7,7 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.eventbus.bridge.tcp.impl.protocol.FrameHelper;
 import java.util.ArrayList;
+import io.vertx.core.buffer.Buffer;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +24,10 @@ final class TcpConnection implements BridgeClient, TcpFrames.Listener {
   private final NetSocket socket;
   private final EventBridge bridge;
   private final TcpFrames frames;
+  /** Replay addresses: a consumer of this connection's own. */
   private final Map<String, MessageConsumer<JsonObject>> registered = new HashMap<>();
+  /** Event addresses: shared with the other TCP clients through the fan-out. */
+  private final Set<String> live = new HashSet<>();
   private final Map<String, ReplayChannel> replays = new HashMap<>();
   private final List<Runnable> drainWaiters = new ArrayList<>();
   private boolean closed;
@@ -68,36 +74,48 @@ final class TcpConnection implements BridgeClient, TcpFrames.Listener {
 
   private void register(String address, JsonObject headers) {
     Refusal no = bridge.rules().register(address, headers);
-    if (no == null && registered.containsKey(address)) {
+    if (no == null && (registered.containsKey(address) || live.contains(address))) {
       no = new Refusal("already_registered", "this connection is already registered on '" + address + "'");
     }
     if (no == null && address.startsWith(BridgeRules.REPLAY_PREFIX) && !bridge.claimReplay(address)) {
-      no = new Refusal("replay_in_use", "replay address '" + address + "' is in use by another client; pick a random id");
+      no = Refusal.replayInUse(address);
     }
     if (no != null) {
       refuse(no);
       return;
     }
-    registered.put(address, vertx.eventBus().<JsonObject>localConsumer(address, this::deliver));
-    if (address.startsWith(BridgeRules.REPLAY_PREFIX)) {
-      replays.put(address, bridge.replay(this, BridgeRules.replay(address, headers)));
-    }
-  }
-
-  private void deliver(Message<JsonObject> m) {
-    if (closed) return;
-    // replayed messages were checked by their channel (which waits, while it replays, instead)
-    if (!m.address().startsWith(BridgeRules.REPLAY_PREFIX) && socket.writeQueueFull()) {
-      cutOff(new Refusal("slow_consumer", "cut off: more than " + bridge.settings().maxQueueBytes() + " bytes were waiting"
-          + " to be sent to this client; reconnect and replay from the last index received"));
+    if (!address.startsWith(BridgeRules.REPLAY_PREFIX)) {
+      live.add(address);
+      bridge.fanout().add(address, this);
       return;
     }
+    registered.put(address, vertx.eventBus().<JsonObject>localConsumer(address, this::replayed));
+    replays.put(address, bridge.replay(this, BridgeRules.replay(address, headers)));
+  }
+
+  /** A live event's frame, encoded once for every client of its address. */
+  void live(Buffer frame) {
+    if (closed) return;
+    if (socket.writeQueueFull()) {
+      cutOff(Refusal.slowConsumer(bridge.settings().maxQueueBytes()));
+      return;
+    }
+    socket.write(frame.copy());
+  }
+
+  /** A replayed event (its channel checked the output: it waits while it replays, cuts off once live). */
+  private void replayed(Message<JsonObject> m) {
+    if (closed) return;
     JsonObject headers = new JsonObject();
     m.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
     FrameHelper.sendFrame("message", m.address(), null, headers, false, m.body(), socket);
   }
 
   private void unregister(String address) {
+    if (address != null && live.remove(address)) {
+      bridge.fanout().remove(address, this);
+      return;
+    }
     MessageConsumer<JsonObject> c = address == null ? null : registered.remove(address);
     if (c == null) {
       refuse(new Refusal("unknown_address", "not registered on '" + address + "'"));
@@ -155,12 +173,14 @@ final class TcpConnection implements BridgeClient, TcpFrames.Listener {
   }
 
   private void closed() {
-    if (closed && registered.isEmpty()) return;
+    if (closed && registered.isEmpty() && live.isEmpty()) return;
     if (!closed) bridge.meters().disconnected(transport());
     closed = true;
     frames.stop();
     registered.values().forEach(MessageConsumer::unregister);
     registered.clear();
+    live.forEach(a -> bridge.fanout().remove(a, this));
+    live.clear();
     replays.forEach((address, r) -> {
       r.close();
       bridge.releaseReplay(address);

@@ -2,15 +2,15 @@
 # `make bench`: benchmarks that print figures and their ratio to a baseline measured in the same
 # run. Not tests: they take minutes and their numbers depend on the machine.
 #   scripts/bench.sh            # all
-#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement, scheduling, mesos, deploy, api
+#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement, scheduling, mesos, deploy, api, bridge
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 case "$which" in
   all) scripts/bench-eventlog.sh all ;;
   append|recovery) scripts/bench-eventlog.sh "$which" ;;
-  launch|cron|placement|scheduling|mesos|deploy|api) ;;
-  *) echo "usage: $0 [all|append|recovery|launch|cron|placement|scheduling|mesos|deploy|api]" >&2; exit 2 ;;
+  launch|cron|placement|scheduling|mesos|deploy|api|bridge) ;;
+  *) echo "usage: $0 [all|append|recovery|launch|cron|placement|scheduling|mesos|deploy|api|bridge]" >&2; exit 2 ;;
 esac
 CP=""
 RUNDIR=$(mktemp -d -t upone-bench.XXXXXX)
@@ -58,4 +58,8 @@ fi
 if [ "$which" = all ] || [ "$which" = cron ]; then
   echo "== cron: 10,000 jobs at rest, upone vs Quartz (issue: cron jobs) =="
   bench_main io.upone.bench.CronBench --seconds "${CRON_SECONDS:-60}"
+fi
+if [ "$which" = all ] || [ "$which" = bridge ]; then
+  echo "== event bus bridge: 10 TCP clients vs an in-process consumer, events/s and commit -> client latency (issue: monitoring) =="
+  bench_main io.upone.bench.BridgeBench
 fi

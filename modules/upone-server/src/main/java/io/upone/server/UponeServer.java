@@ -9,10 +9,13 @@ import io.upone.agent.LocalMachine;
 import io.upone.agent.AgentExecutors;
 import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
+import io.upone.server.bridge.BridgeAuth;
+import io.upone.server.bridge.EventBridge;
 import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.EventJsonPublisher;
 import io.upone.server.driver.DriverMode;
 import io.upone.server.http.HttpApiVerticle;
+import io.upone.server.metrics.NodeMeters;
 import io.upone.eventlog.RaftEventLog;
 import io.upone.server.config.Peer;
 import io.upone.server.config.ServerConfig;
@@ -36,9 +39,13 @@ public final class UponeServer {
   private final HttpApiVerticle http;
 
   private final Agent localAgent;
+  private final EventBridge bridge;
+  private final NodeMeters meters;
 
   private UponeServer(ServerConfig config, Vertx vertx, RaftEventLog log, CommittedFeed feed, HttpApiVerticle http,
-                      Agent localAgent) {
+                      Agent localAgent, EventBridge bridge, NodeMeters meters) {
+    this.bridge = bridge;
+    this.meters = meters;
     this.config = config;
     this.vertx = vertx;
     this.log = log;
@@ -71,6 +78,27 @@ public final class UponeServer {
     return http.apiTokens();
   }
 
+  /**
+   * Who may read the bridge: with {@code bridge-token}, that token; else, when API tokens are on,
+   * any of them (every role may read events); else anyone who reaches it.
+   */
+  static BridgeAuth bridgeAuth(ServerConfig config) {
+    String own = config.bridge().token();
+    if (own != null && !own.isBlank()) return BridgeAuth.of(own);
+    io.upone.server.auth.ApiTokens tokens = io.upone.server.auth.ApiTokens.load(config.security());
+    return tokens.enabled() ? token -> token != null && tokens.roleOf(token).isPresent() : BridgeAuth.of(null);
+  }
+
+  /** The event bus bridge's TCP port, or -1 when it is off. */
+  public int bridgeTcpPort() {
+    return bridge.tcpPort();
+  }
+
+  /** The node's meters beyond the built-in ones (the alerting meters among them). */
+  public NodeMeters meters() {
+    return meters;
+  }
+
   /** The embedded agent, or null. */
   public Agent localAgent() {
     return localAgent;
@@ -98,12 +126,16 @@ public final class UponeServer {
           DriverMode mode = DriverMode.forConfig(config, log);
           mode.gauges(registry);
           CommittedFeed feed = CommittedFeed.start(vertx, log);
-          HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode);
+          EventBridge bridge = new EventBridge(config.bridge(), bridgeAuth(config), log, registry, config.httpHost());
+          HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode).mount(bridge::mountSockJs);
+          NodeMeters[] meters = new NodeMeters[1];
           return vertx.deployVerticle(new EventJsonPublisher(registry))
+              .compose(id -> NodeMeters.start(vertx, log, mode, registry)).map(m -> meters[0] = m)
+              .compose(id -> vertx.deployVerticle(bridge))
               .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
-              .map(agent -> new UponeServer(config, vertx, log, feed, http, agent))
+              .map(agent -> new UponeServer(config, vertx, log, feed, http, agent, bridge, meters[0]))
               .recover(t -> {
                 closeQuietly(feed);
                 log.close();

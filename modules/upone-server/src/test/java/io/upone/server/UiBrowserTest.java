@@ -3,15 +3,9 @@ package io.upone.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -38,28 +32,18 @@ class UiBrowserTest extends MasterWithAgents {
     startWithAgents("a", "cpus:4;mem:4096;disk:1000;ports:[32300-32399]");
     Path shots = Path.of("target", "ui-screenshots").toAbsolutePath();
     ProcessBuilder pb = new ProcessBuilder("node", "scenario.mjs", master.url(), shots.toString(), marker)
-        .directory(TESTS.toFile()).redirectErrorStream(true);
+        .directory(TESTS.toFile());
     pb.environment().put("CHROMIUM", CHROMIUM.toString());
-    Process p = pb.start();
-    List<String> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-         PrintWriter in = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        out.add(line);
-        if (line.equals("RESTART")) {
-          master.stop();
-          master.startReady();
-          in.println("restarted");
-        }
-      }
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the browser script ended");
-    } finally {
-      p.destroyForcibly();
-    }
-    String log = String.join("\n", out);
+    ScriptedProcess.Result run = ScriptedProcess.run(pb, 60, line -> {
+      if (!line.equals("RESTART")) return null;
+      master.stop();
+      master.startReady();
+      return "restarted";
+    });
+    List<String> out = run.out();
+    String log = run.log();
     Files.writeString(shots.resolve("scenario.log"), log + "\n");
-    assertEquals(0, p.exitValue(), log);
+    assertEquals(0, run.exit(), log);
     assertTrue(out.contains("PASS ui scenario"), log);
     for (String shot : List.of("apps-list", "app-3-of-3", "app-scaled-to-1", "app-why-pending", "form-field-errors",
         "job-run-finished", "apps-phone", "apps-deleted")) {

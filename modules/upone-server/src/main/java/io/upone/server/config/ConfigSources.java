@@ -22,7 +22,8 @@ public final class ConfigSources {
       "kill-budget", "deploy-deadline-s", "health-kill-budget", "lost-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
       "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
       "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join",
-      "tokens-file", "tokens", "agent-secret", "tls-cert", "tls-key", "tls-ca");
+      "tokens-file", "tokens", "agent-secret", "tls-cert", "tls-key", "tls-ca",
+      "bridge-tcp-port", "bridge-sockjs-path", "bridge-token", "bridge-max-frame-bytes", "bridge-max-queue-bytes", "bridge-max-held");
 
   private ConfigSources() {}
 
@@ -65,7 +66,15 @@ public final class ConfigSources {
     }
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
-        sched, local, mesos(v, httpPort), security(v));
+        sched, local, mesos(v, httpPort), security(v), bridge(v));
+  }
+
+  /** {@code bridge-*}: the event bus bridge (TCP port, SockJS path, token, limits). */
+  private static io.upone.server.bridge.BridgeConfig bridge(Map<String, String> v) {
+    String token = v.get("bridge-token");
+    return new io.upone.server.bridge.BridgeConfig(intOf(v, "bridge-tcp-port"), v.get("bridge-sockjs-path"),
+        token == null || token.isBlank() ? null : token, intOf(v, "bridge-max-frame-bytes"), intOf(v, "bridge-max-queue-bytes"),
+        intOf(v, "bridge-max-held"));
   }
 
   /** Every setting after defaults, file, environment and flags are merged (keys as in {@link #KEYS}). */
@@ -87,6 +96,12 @@ public final class ConfigSources {
     v.put("lost-budget", String.valueOf(SchedulerConfig.DEFAULT_LOST_BUDGET));
     v.put("local-agent", "false");
     v.put("placement-strategy", "spread");
+    io.upone.server.bridge.BridgeConfig bridge = io.upone.server.bridge.BridgeConfig.defaults();
+    v.put("bridge-tcp-port", String.valueOf(bridge.tcpPort()));
+    v.put("bridge-sockjs-path", bridge.sockJsPath());
+    v.put("bridge-max-frame-bytes", String.valueOf(bridge.maxFrameBytes()));
+    v.put("bridge-max-queue-bytes", String.valueOf(bridge.maxQueueBytes()));
+    v.put("bridge-max-held", String.valueOf(bridge.maxHeld()));
     if (file != null) v.putAll(fromFile(file));
     for (String k : KEYS) {
       String e = env.get("UPONE_" + k.toUpperCase().replace('-', '_'));

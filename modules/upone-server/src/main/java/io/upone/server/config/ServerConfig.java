@@ -13,7 +13,8 @@ import java.util.List;
 public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers,
                            long snapshotEveryEvents, int maxBatchProposals, int electionTimeoutMs,
                            long maxBodyBytes, SchedulerConfig scheduler, LocalAgent localAgent,
-                           io.upone.mesos.MesosConfig mesos, SecurityConfig security) {
+                           io.upone.mesos.MesosConfig mesos, SecurityConfig security,
+                           io.upone.server.bridge.BridgeConfig bridge) {
 
   /** The agent `make run` embeds: same process, tasks ended when the node stops. Null = none. */
   public record LocalAgent(String resources, String attributes, String hostname) {}
@@ -23,6 +24,7 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
   public ServerConfig {
     peers = List.copyOf(peers);
     if (security == null) security = SecurityConfig.OFF;
+    if (bridge == null) bridge = io.upone.server.bridge.BridgeConfig.defaults();
     if (mesos != null && localAgent != null) {
       throw new IllegalArgumentException("--mesos and --local-agent exclude each other: tasks run on Mesos agents or on upone's own");
     }
@@ -36,34 +38,40 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
   public static ServerConfig single(Path dataDir, int httpPort, int raftPort) {
     Peer self = new Peer("127.0.0.1:" + raftPort, "http://127.0.0.1:" + httpPort);
     return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 100_000, 4096, 1000, DEFAULT_MAX_BODY,
-        SchedulerConfig.defaults(), null, null, SecurityConfig.OFF);
+        SchedulerConfig.defaults(), null, null, SecurityConfig.OFF, null);
   }
 
   public ServerConfig withPeers(Peer newSelf, List<Peer> newPeers) {
     return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, security);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, security, bridge);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos, security);
+        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos, security, bridge);
   }
 
   public ServerConfig withLocalAgent(LocalAgent a) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos, security);
+        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos, security, bridge);
   }
 
   /** Drive a Mesos master instead of upone agents (null: native agents). */
   public ServerConfig withMesos(io.upone.mesos.MesosConfig m) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m, security);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m, security, bridge);
   }
 
   /** Tokens, agent secret, TLS (see {@link SecurityConfig}). */
   public ServerConfig withSecurity(SecurityConfig sec) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, sec);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, sec, bridge);
+  }
+
+  /** The event bus bridge's settings. */
+  public ServerConfig withBridge(io.upone.server.bridge.BridgeConfig b) {
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, security, b);
   }
 
   public String httpUrlOf(String raftEndpoint) {

@@ -72,6 +72,12 @@ public abstract class DriverMode {
 
   public void gauges(MeterRegistry registry) {}
 
+  /** How many agents the driver knows now (0 before it exists); read from any thread, for a gauge. */
+  public int agentCount() {
+    ClusterDriver d = driver;
+    return d == null ? 0 : d.agents().size();
+  }
+
   /** This driver's part of {@code GET /v1/framework}. */
   public JsonObject describe(boolean leader) {
     return new JsonObject();

@@ -28,6 +28,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
   private HttpServer server;
   private LeaderForwarder forwarder;
   private ApiTokens tokens = ApiTokens.off();
+  private final List<java.util.function.Consumer<Router>> mounts = new java.util.ArrayList<>();
 
   public HttpApiVerticle(ServerConfig config, EventLog log, PrometheusMeterRegistry registry,
                          DriverMode driver) {
@@ -35,6 +36,12 @@ public final class HttpApiVerticle extends AbstractVerticle {
     this.log = log;
     this.registry = registry;
     this.driver = driver;
+  }
+
+  /** Routes another part of the node adds (e.g. the SockJS bridge); call before deploying. */
+  public HttpApiVerticle mount(java.util.function.Consumer<Router> routes) {
+    mounts.add(routes);
+    return this;
   }
 
   @Override
@@ -90,6 +97,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.get("/v1/agents").handler(agents::list);
     driver.routes(r, forwarder::forwardedToLeader);
     r.get("/v1/events").handler(events::handle);
+    mounts.forEach(m -> m.accept(r));
     r.get("/v1/cluster").handler(cluster::cluster);
     r.get("/v1/framework").handler(framework::get);
     r.post("/v1/framework/teardown").handler(framework::teardown);

@@ -121,10 +121,8 @@ public final class Agent extends AbstractVerticle {
     }
     LOG.warn("refused {} {} from {}: no valid agent secret", ctx.request().method(), ctx.request().path(),
         ctx.request().remoteAddress());
-    ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json").end(new JsonObject()
-        .put("code", "unauthenticated").put("message", "this agent takes commands only from its master: send the agent secret")
-        .put("errors", new JsonArray().add(new JsonObject().put("field", AgentSecret.HEADER).put("reason", "must be the agent secret")))
-        .encode());
+    Refusals.send(ctx, 401, "unauthenticated", "this agent takes commands only from its master: send the agent secret",
+        AgentSecret.HEADER, "must be the agent secret");
   }
 
   /** Requires (and sends to the master) this shared secret; null for none. Call before deploying. */
@@ -158,14 +156,14 @@ public final class Agent extends AbstractVerticle {
     try {
       body = ctx.body().asJsonArray();
     } catch (RuntimeException e) {
-      ctx.response().setStatusCode(400).end(new JsonObject().put("code", "invalid_request").put("message", "body must be a JSON array of launches").encode());
+      Refusals.send(ctx, 400, "invalid_request", "body must be a JSON array of launches", "$", "must be a JSON array of launches");
       return;
     }
     List<TaskLaunch> launches = new ArrayList<>();
     try {
       body.forEach(o -> launches.add(Wire.launch((JsonObject) o)));
     } catch (RuntimeException e) {
-      ctx.response().setStatusCode(400).end(new JsonObject().put("code", "invalid_request").put("message", String.valueOf(e.getMessage())).encode());
+      Refusals.send(ctx, 400, "invalid_request", String.valueOf(e.getMessage()), "$", String.valueOf(e.getMessage()));
       return;
     }
     for (TaskLaunch l : launches) {
@@ -276,15 +274,12 @@ public final class Agent extends AbstractVerticle {
   private void kill(RoutingContext ctx) {
     AgentTask t = tasks.get(ctx.pathParam("id"));
     if (t == null) {
-      ctx.response().setStatusCode(404).end(new JsonObject().put("code", "task_not_found").put("message", "no task " + ctx.pathParam("id") + " on this agent").encode());
+      Refusals.send(ctx, 404, "task_not_found", "no task " + ctx.pathParam("id") + " on this agent", "taskId", "names no task on this agent");
       return;
     }
     String g = ctx.request().getParam("grace", "3");
     if (!g.matches("[0-9]{1,6}")) {
-      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject()
-          .put("code", "invalid_request").put("message", "grace must be a number of seconds")
-          .put("errors", new JsonArray().add(new JsonObject().put("field", "grace").put("reason", "must be 0-999999 in ASCII digits")))
-          .encode());
+      Refusals.send(ctx, 400, "invalid_request", "grace must be a number of seconds", "grace", "must be 0-999999 in ASCII digits");
       return;
     }
     int grace = Integer.parseInt(g);

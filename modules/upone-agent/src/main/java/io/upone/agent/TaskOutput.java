@@ -86,8 +86,6 @@ final class TaskOutput {
   }
 
   private static void problem(RoutingContext ctx, int status, String code, String message, String field) {
-    JsonObject body = new JsonObject().put("code", code).put("message", message);
-    if (!field.isEmpty()) body.put("field", field);
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    Refusals.send(ctx, status, code, message, field, message);
   }
 }

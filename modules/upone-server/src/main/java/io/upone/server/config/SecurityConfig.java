@@ -14,13 +14,20 @@ public record SecurityConfig(Path tokensFile, String tokens, String agentSecret,
   public static final SecurityConfig OFF = new SecurityConfig(null, null, null, null, null, null);
 
   public SecurityConfig {
-    if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("tls-cert and tls-key go together");
     if (agentSecret != null && agentSecret.isBlank()) agentSecret = null;
     if (tokens != null && tokens.isBlank()) tokens = null;
   }
 
+  /** Whether the API serves HTTPS; checked when the API starts (one without the other is an error). */
   public boolean tls() {
-    return tlsCert != null;
+    return tlsCert != null || tlsKey != null;
+  }
+
+  /** Refuses a certificate without its key, or a key without its certificate. */
+  public void checkTls() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("tls-cert and tls-key go together: give both, or neither");
+    }
   }
 
   public SecurityConfig withTokensFile(Path f) {

@@ -47,6 +47,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
   @Override
   public void start(Promise<Void> started) {
     try {
+      config.security().checkTls();
       tokens = ApiTokens.load(config.security());
     } catch (IllegalArgumentException e) {
       started.fail(e);

@@ -54,7 +54,8 @@ class ApiTokensTest {
 
   @Test
   void tlsNeedsCertAndKeyTogether() {
-    assertThrows(IllegalArgumentException.class, () -> ConfigSources.resolve(null, Map.of("UPONE_TLS_CERT", "/x.pem"), Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> ConfigSources.resolve(null, Map.of("UPONE_TLS_CERT", "/x.pem"), Map.of())
+        .security().checkTls());
     ServerConfig c = ConfigSources.resolve(null, Map.of("UPONE_TLS_CERT", "/x.pem", "UPONE_TLS_KEY", "/k.pem"), Map.of());
     assertTrue(c.security().tls());
     assertEquals("https://127.0.0.1:8080", c.self().httpUrl());

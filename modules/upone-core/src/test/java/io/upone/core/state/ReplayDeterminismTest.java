@@ -124,6 +124,10 @@ class ReplayDeterminismTest {
       List<String> tasks = view.tasks().stream().map(Task::id).sorted().toList();
       String taskId = tasks.isEmpty() || rnd.nextInt(12) == 0 ? "lost-" + rnd.nextInt(1000)
           : tasks.get(rnd.nextInt(tasks.size()));
+      if (rnd.nextInt(10) == 0) {
+        return Event.newBuilder().setTimestampMs(ts).setTaskReady(io.upone.core.proto.TaskReady.newBuilder().setTaskId(taskId)
+            .setMessage("ready: 200")).build();
+      }
       TaskState s = STATUSES[rnd.nextInt(STATUSES.length)];
       return rnd.nextBoolean()
           ? status(taskId, s, ts)
@@ -153,7 +157,7 @@ class ReplayDeterminismTest {
           .setFailureThreshold(3).setReason("update"));
     } else if (k < 14) {
       e.setDeploymentPhaseChanged(io.upone.core.proto.DeploymentPhaseChanged.newBuilder().setDeploymentId(id)
-          .setAppId(appId).setPhase(io.upone.core.proto.DeploymentPhase.forNumber(1 + rnd.nextInt(4))));
+          .setAppId(appId).setPhase(io.upone.core.proto.DeploymentPhase.forNumber(1 + rnd.nextInt(5))));
     } else if (k < 19) {
       e.setDeploymentFinished(io.upone.core.proto.DeploymentFinished.newBuilder().setDeploymentId(id).setAppId(appId)
           .setOutcome(io.upone.core.proto.DeploymentOutcome.forNumber(1 + rnd.nextInt(4))).setReason("done"));

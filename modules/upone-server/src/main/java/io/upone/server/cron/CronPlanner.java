@@ -99,7 +99,7 @@ public final class CronPlanner extends AbstractVerticle {
 
   private void lead() {
     int n = 0;
-    for (JobRecord r : log.state().jobs()) {
+    for (JobRecord r : log.view().jobs()) {
       replan(r.getSpec().getId());
       n++;
     }
@@ -111,7 +111,7 @@ public final class CronPlanner extends AbstractVerticle {
     if (timerId >= 0) vertx.cancelTimer(timerId);
     timerId = -1;
     timerAt = null;
-    for (JobRecord r : log.state().jobs()) plan.remove(r.getSpec().getId());
+    for (JobRecord r : log.view().jobs()) plan.remove(r.getSpec().getId());
     plan.takeDue(Instant.MAX);
     schedules.clear();
     scheduleVersions.clear();
@@ -146,7 +146,7 @@ public final class CronPlanner extends AbstractVerticle {
   private void replan(String jobId) {
     plan.remove(jobId);
     if (!leading() || busy.contains(jobId)) return;
-    JobRecord r = log.state().job(jobId).orElse(null);
+    JobRecord r = log.view().job(jobId).orElse(null);
     if (r == null || r.getSpec().getSuspended()) {
       schedules.remove(jobId);
       return;
@@ -188,7 +188,7 @@ public final class CronPlanner extends AbstractVerticle {
 
   /** Appends the fire (or the miss) of one instant; an instant already recorded is no error. */
   private Future<Void> record(String jobId, Instant t, boolean fire) {
-    JobRecord r = log.state().job(jobId).orElse(null);
+    JobRecord r = log.view().job(jobId).orElse(null);
     if (r == null || r.getSpec().getSuspended()) return Future.succeededFuture();
     long ms = t.toEpochMilli();
     String runId = runId(jobId, ms);

@@ -55,7 +55,7 @@ public final class DriverVerticle extends AbstractVerticle implements ClusterDri
   private void lead() {
     driver.start(this);
     // every task the log knows must be reported by the cluster, or it becomes LOST
-    List<ClusterDriver.TaskRef> known = log.state().tasks().stream()
+    List<ClusterDriver.TaskRef> known = log.view().tasks().stream()
         .map(t -> new ClusterDriver.TaskRef(t.id(), t.agentId())).toList();
     driver.reconcile(known);
     vertx.eventBus().send(Addresses.DRIVER_OFFERS, new DriverEvent.Started(), opts);

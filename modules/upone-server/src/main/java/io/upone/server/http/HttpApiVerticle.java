@@ -50,6 +50,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    ReadViews.mount(r, log);
     r.post("/v1/apps").handler(apps::create);
     r.get("/v1/apps").handler(apps::list);
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)/instances$").handler(c -> apps.scale(c, c.pathParam("id")));
@@ -80,6 +81,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     driver.routes(r, forwarder::forwardedToLeader);
     r.get("/v1/events").handler(events::handle);
     r.get("/v1/cluster").handler(cluster::cluster);
+    r.get("/v1/cluster/state-hash").handler(new StateHashApi(log)::get);
     r.get("/v1/framework").handler(framework::get);
     r.post("/v1/framework/teardown").handler(framework::teardown);
     new ZonesApi(vertx, log, forwarder).routes(r);

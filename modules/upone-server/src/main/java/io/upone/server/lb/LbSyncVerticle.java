@@ -81,11 +81,11 @@ public final class LbSyncVerticle extends AbstractVerticle {
   }
 
   private void lead() {
-    State s = log.state();
+    State s = log.view();
     rebuildDesired(s);
     for (ZoneSpec z : s.zones()) startZone(z);
     resyncTimer = vertx.setPeriodic(timings.resyncMs(), id -> {
-      rebuildDesired(log.state());
+      rebuildDesired(log.view());
       syncs.values().forEach(l -> l.forEach(InstanceSync::resyncAll));
     });
   }
@@ -169,7 +169,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
 
   private void committed(Committed c) {
     if (!leadership.leading()) return;
-    State s = log.state();
+    State s = log.view();
     for (Event e : c.events()) {
       switch (e.getPayloadCase()) {
         case APP_CREATED -> recompute.add(e.getAppCreated().getSpec().getId());
@@ -204,7 +204,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
       context.runOnContext(v -> {
         recomputeQueued = false;
         if (!leadership.leading()) return;
-        State now = log.state();
+        State now = log.view();
         List<String> apps = new ArrayList<>(recompute);
         recompute.clear();
         for (String app : apps) recomputeApp(now, app);
@@ -223,7 +223,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
     }
     draining.add(taskId);
     Set<Key> keys = published.getOrDefault(app, Set.of());
-    State s = log.state();
+    State s = log.view();
     AppSpec spec = s.app(app).orElse(null);
     Map<Key, List<Server>> now = spec == null ? Map.of() : Upstreams.ofApp(s, spec, resolver, draining);
     List<Future<Void>> confirmed = new ArrayList<>();
@@ -237,7 +237,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
         confirmed.add(sync.confirmedAfter(k.upstream(), mk.getValue()));
         applied.add(() -> sync.lb().applied(k.upstream(), servers, timings.drainTimeoutMs()));
       }
-      slardar |= log.state().zone(k.zone()).map(z -> z.getKind() == LbKind.SLARDAR).orElse(false);
+      slardar |= s.zone(k.zone()).map(z -> z.getKind() == LbKind.SLARDAR).orElse(false);
     }
     long settle = slardar ? timings.settleMs() : 0;
     long timer = vertx.setTimer(timings.drainTimeoutMs(), t -> m.reply(Boolean.FALSE));

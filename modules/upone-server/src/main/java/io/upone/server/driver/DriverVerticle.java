@@ -53,6 +53,7 @@ public final class DriverVerticle extends AbstractVerticle implements ClusterDri
   }
 
   private void lead() {
+    driver.leaderTerm(log.cluster().term()); // on every command, so a deposed leader's are refused
     driver.start(this);
     // every task the log knows must be reported by the cluster, or it becomes LOST
     List<ClusterDriver.TaskRef> known = log.view().tasks().stream()

@@ -197,6 +197,9 @@ public final class Main implements Runnable {
     String hostname;
     @Option(names = "--heartbeat-ms", defaultValue = "1000")
     long heartbeatMs;
+    @Option(names = "--kill-tasks-after-master-loss-ms", defaultValue = "0",
+        description = "kill every task after this long without an answering master (default 0: keep them running)")
+    long killAfterMasterLossMs;
 
     @Override
     public Integer call() throws Exception {
@@ -215,7 +218,8 @@ public final class Main implements Runnable {
         return 2;
       }
       io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-      io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, io.upone.agent.AgentExecutors.detect(System.getenv(), 10L << 20));
+      io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, io.upone.agent.AgentExecutors.detect(System.getenv(), 10L << 20))
+          .killTasksAfterMasterLoss(java.time.Duration.ofMillis(killAfterMasterLossMs));
       try {
         vertx.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {

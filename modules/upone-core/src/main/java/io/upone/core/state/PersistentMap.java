@@ -1,9 +1,7 @@
 package io.upone.core.state;
 
 import java.util.AbstractCollection;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.BiConsumer;
@@ -69,29 +67,16 @@ public final class PersistentMap<K, V> {
 
   @SuppressWarnings("unchecked")
   public void forEach(BiConsumer<? super K, ? super V> action) {
-    Iterator<Object[]> it = new EntryIterator(root);
-    while (it.hasNext()) {
-      Object[] kv = it.next();
-      action.accept((K) kv[0], (V) kv[1]);
-    }
+    Cursor c = new Cursor(root);
+    while (c.advance()) action.accept((K) c.slots[c.at], (V) c.slots[c.at + 1]);
   }
 
   /** The values, as an unmodifiable collection backed by this (immutable) map. */
   public Collection<V> values() {
     return new AbstractCollection<>() {
       @Override
-      @SuppressWarnings("unchecked")
       public Iterator<V> iterator() {
-        EntryIterator it = new EntryIterator(root);
-        return new Iterator<>() {
-          public boolean hasNext() {
-            return it.hasNext();
-          }
-
-          public V next() {
-            return (V) it.next()[1];
-          }
-        };
+        return new Walk<>(root, true);
       }
 
       @Override
@@ -105,18 +90,8 @@ public final class PersistentMap<K, V> {
   public Collection<K> keys() {
     return new AbstractCollection<>() {
       @Override
-      @SuppressWarnings("unchecked")
       public Iterator<K> iterator() {
-        EntryIterator it = new EntryIterator(root);
-        return new Iterator<>() {
-          public boolean hasNext() {
-            return it.hasNext();
-          }
-
-          public K next() {
-            return (K) it.next()[0];
-          }
-        };
+        return new Walk<>(root, false);
       }
 
       @Override
@@ -272,53 +247,73 @@ public final class PersistentMap<K, V> {
     }
   }
 
-  /** Depth-first over the trie; each entry as {key, value}. */
-  private static final class EntryIterator implements Iterator<Object[]> {
-    private final Deque<Object[]> stack = new ArrayDeque<>();
-    private final Deque<int[]> positions = new ArrayDeque<>();
-    private Object[] next;
+  /**
+   * Depth-first over the trie without allocating per entry: after {@link #advance()} returns
+   * true, {@link #slots} and {@link #at} name the current key ({@code slots[at]}) and value
+   * ({@code slots[at + 1]}). The trie is at most 8 levels deep (7 of 5 bits, then collisions).
+   */
+  private static final class Cursor {
+    private final Object[][] stack = new Object[9][];
+    private final int[] pos = new int[9];
+    private int depth;
+    Object[] slots;
+    int at;
 
-    EntryIterator(Node root) {
-      if (root.slots.length > 0) {
-        stack.push(root.slots);
-        positions.push(new int[] {0});
-      }
-      advance();
+    Cursor(Node root) {
+      stack[0] = root.slots;
+      pos[0] = 0;
     }
 
-    private void advance() {
-      next = null;
-      while (!stack.isEmpty()) {
-        Object[] s = stack.peek();
-        int[] pos = positions.peek();
-        if (pos[0] >= s.length) {
-          stack.pop();
-          positions.pop();
+    boolean advance() {
+      while (depth >= 0) {
+        Object[] s = stack[depth];
+        int i = pos[depth];
+        if (i >= s.length) {
+          depth--;
           continue;
         }
-        int i = pos[0];
-        pos[0] += 2;
+        pos[depth] = i + 2;
         if (s[i] == null) {
-          stack.push(((Node) s[i + 1]).slots);
-          positions.push(new int[] {0});
+          depth++;
+          stack[depth] = ((Node) s[i + 1]).slots;
+          pos[depth] = 0;
         } else {
-          next = new Object[] {s[i], s[i + 1]};
-          return;
+          slots = s;
+          at = i;
+          return true;
         }
       }
+      return false;
+    }
+  }
+
+  /** Keys ({@code value} false) or values of the trie, in trie order. */
+  private static final class Walk<T> implements Iterator<T> {
+    private final Cursor cursor;
+    private final int offset;
+    private boolean ready;
+    private boolean more;
+
+    Walk(Node root, boolean value) {
+      this.cursor = new Cursor(root);
+      this.offset = value ? 1 : 0;
     }
 
     @Override
     public boolean hasNext() {
-      return next != null;
+      if (!ready) {
+        more = cursor.advance();
+        ready = true;
+      }
+      return more;
     }
 
     @Override
-    public Object[] next() {
-      if (next == null) throw new NoSuchElementException();
-      Object[] out = next;
-      advance();
-      return out;
+    @SuppressWarnings("unchecked")
+    public T next() {
+      if (!hasNext()) throw new NoSuchElementException();
+      ready = false;
+      return (T) cursor.slots[cursor.at + offset];
     }
   }
 }

@@ -56,6 +56,7 @@ public final class Agent extends AbstractVerticle {
   private long killAfterMasterLossMs;
   private long lastMasterContactMs = System.currentTimeMillis();
   private boolean masterLossKilled;
+  private final java.util.concurrent.atomic.AtomicInteger heartbeatsSent = new java.util.concurrent.atomic.AtomicInteger();
 
   public Agent(AgentConfig config, Executor executor) {
     this(config, List.of(executor));
@@ -325,6 +326,7 @@ public final class Agent extends AbstractVerticle {
         .put("resources", Wire.resources(config.resources())).put("attributes", new JsonObject(new LinkedHashMap<>(config.attributes())))
         .put("load", Math.max(0, load)).put("tasks", taskList()).put("executors", executorsJson());
     executors.forEach(e -> e.details().forEach(body::put));
+    heartbeatsSent.incrementAndGet();
     post("/v1/agents/heartbeat", body).onComplete(ar -> {
       if (ar.succeeded() && ar.result().getInteger("status") == 200) {
         JsonObject res = ar.result().getJsonObject("body");
@@ -364,6 +366,11 @@ public final class Agent extends AbstractVerticle {
   public Agent killTasksAfterMasterLoss(java.time.Duration d) {
     this.killAfterMasterLossMs = d.toMillis();
     return this;
+  }
+
+  /** Heartbeats this agent has sent, answered or not (tests, diagnostics). */
+  public int heartbeatsSent() {
+    return heartbeatsSent.get();
   }
 
   /** The highest leader term this agent has heard from. */

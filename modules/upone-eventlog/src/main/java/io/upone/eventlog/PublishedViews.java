@@ -13,7 +13,11 @@ import java.util.Optional;
  * event N" is the same state everywhere). Views share structure, so keeping some costs little.
  */
 final class PublishedViews {
-  static final int RETAINED = 256;
+  /**
+   * Each retained view pins the nodes later entries replaced: with big batches up to a whole copy
+   * of the task map per view, so a few dozen, not thousands.
+   */
+  static final int RETAINED = 32;
 
   private volatile State latest;
   private final Deque<State> recent = new ArrayDeque<>();

@@ -3,7 +3,7 @@ MVN ?= mvn -B
 JAR := modules/upone-server/target/upone.jar
 JAVA_OPTS ?= -Xmx1g -Dcom.google.protobuf.use_unsafe_pre22_gencode
 
-.PHONY: all jar run test bench cluster cluster-stop clean
+.PHONY: all jar run test bench chaos cluster cluster-stop clean
 
 all: jar
 
@@ -25,6 +25,14 @@ run: jar
 ## test: every module's tests (real raft groups on loopback, real HTTP servers)
 test:
 	$(MVN) verify
+
+## chaos: the leader-kill scenario (3 nodes, 2 agents, an app scaled across kills, per-second cron ALLOW and FORBID)
+## with KILLS leader kills (default 20); prints lost/duplicate tasks, missing/duplicate/false-failed instants,
+## extra processes and failover times (make test runs it with 2 kills)
+KILLS ?= 20
+chaos:
+	$(MVN) -q -pl modules/upone-server -am verify -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dchaos.kills=$(KILLS); status=$$?; cat modules/upone-server/target/chaos-report.txt; exit $$status
 
 ## bench: benchmarks that print figures and their ratio to a baseline measured in the same run
 bench: jar

@@ -53,6 +53,12 @@ public final class Agent extends AbstractVerticle {
   private boolean killTasksOnStop;
   private String secret;
   private java.nio.file.Path masterCa;
+  private LeaderTerms terms;
+  /** Kill every task after this long without a master that answers (0: never, Mesos's keep-running). */
+  private long killAfterMasterLossMs;
+  private long lastMasterContactMs = System.currentTimeMillis();
+  private boolean masterLossKilled;
+  private final java.util.concurrent.atomic.AtomicInteger heartbeatsSent = new java.util.concurrent.atomic.AtomicInteger();
 
   public Agent(AgentConfig config, Executor executor) {
     this(config, List.of(executor));
@@ -141,6 +147,7 @@ public final class Agent extends AbstractVerticle {
 
   private List<AgentTask> recover() throws Exception {
     agentId = Recovery.agentId(config.workDir());
+    terms = new LeaderTerms(config.workDir());
     return Recovery.tasks(config.workDir(), agentId, executors);
   }
 
@@ -151,7 +158,25 @@ public final class Agent extends AbstractVerticle {
 
   // ---- launch and kill ---------------------------------------------------------------------------
 
+  /** Refuses (409 stale_term) a command from a leader older than one this agent has heard from. */
+  private boolean fenced(RoutingContext ctx) {
+    long term = LeaderTerms.of(ctx.request().getHeader(LeaderTerms.HEADER));
+    if (term < 0) {
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("code", "invalid_term").put("message", LeaderTerms.HEADER + " must be a non-negative integer").encode());
+      return true;
+    }
+    if (terms.admit(term)) return false;
+    LOG.warn("refused {} {} from a leader of term {}: this agent follows term {}", ctx.request().method(),
+        ctx.request().path(), term, terms.highest());
+    ctx.response().setStatusCode(409).putHeader("Content-Type", "application/json").end(new JsonObject()
+        .put("code", "stale_term").put("message", "command from a leader of term " + term + "; this agent has seen term "
+            + terms.highest()).put("term", terms.highest()).encode());
+    return true;
+  }
+
   private void launch(RoutingContext ctx) {
+    if (fenced(ctx)) return;
     JsonArray body;
     try {
       body = ctx.body().asJsonArray();
@@ -272,6 +297,7 @@ public final class Agent extends AbstractVerticle {
   }
 
   private void kill(RoutingContext ctx) {
+    if (fenced(ctx)) return;
     AgentTask t = tasks.get(ctx.pathParam("id"));
     if (t == null) {
       Refusals.send(ctx, 404, "task_not_found", "no task " + ctx.pathParam("id") + " on this agent", "taskId", "names no task on this agent");
@@ -337,16 +363,56 @@ public final class Agent extends AbstractVerticle {
         .put("resources", Wire.resources(config.resources())).put("attributes", new JsonObject(new LinkedHashMap<>(config.attributes())))
         .put("load", Math.max(0, load)).put("tasks", taskList()).put("executors", executorsJson());
     executors.forEach(e -> e.details().forEach(body::put));
+    heartbeatsSent.incrementAndGet();
     post("/v1/agents/heartbeat", body).onComplete(ar -> {
       if (ar.succeeded() && ar.result().getInteger("status") == 200) {
         JsonObject res = ar.result().getJsonObject("body");
+        lastMasterContactMs = System.currentTimeMillis();
+        masterLossKilled = false;
         heartbeatMs = res.getLong("heartbeatMs", heartbeatMs);
+        terms.admit(res.getLong("term", 0L));
         res.getJsonArray("forget", new JsonArray()).forEach(id -> forget((String) id));
+        // tasks the master has replaced (or never knew): they must not run beside their replacements
+        res.getJsonArray("kill", new JsonArray()).forEach(o -> {
+          JsonObject k = (JsonObject) o;
+          AgentTask t = tasks.get(k.getString("taskId", ""));
+          if (t != null && !t.terminal()) kill(t, k.getInteger("grace", 3));
+        });
       } else {
         masterIdx++; // try the next master URL next time
+        masterLost();
       }
       if (!stopping) vertx.setTimer(heartbeatMs, id -> heartbeat());
     });
+  }
+
+  /**
+   * No master has answered for longer than allowed: this agent's tasks have most likely been
+   * replaced elsewhere, so they end here rather than run twice (off unless configured).
+   */
+  private void masterLost() {
+    long silent = System.currentTimeMillis() - lastMasterContactMs;
+    if (killAfterMasterLossMs <= 0 || masterLossKilled || silent < killAfterMasterLossMs) return;
+    masterLossKilled = true;
+    List<AgentTask> alive = tasks.values().stream().filter(t -> !t.terminal()).toList();
+    LOG.warn("no master answered for {} ms (limit {} ms): killing {} tasks", silent, killAfterMasterLossMs, alive.size());
+    alive.forEach(t -> kill(t, 3));
+  }
+
+  /** Kill every task after {@code d} without a master (zero or negative: never). */
+  public Agent killTasksAfterMasterLoss(java.time.Duration d) {
+    this.killAfterMasterLossMs = d.toMillis();
+    return this;
+  }
+
+  /** Heartbeats this agent has sent, answered or not (tests, diagnostics). */
+  public int heartbeatsSent() {
+    return heartbeatsSent.get();
+  }
+
+  /** The highest leader term this agent has heard from. */
+  public long leaderTerm() {
+    return terms.highest();
   }
 
   /** The master has committed this task's end: keep its sandbox for inspection, stop reporting it. */

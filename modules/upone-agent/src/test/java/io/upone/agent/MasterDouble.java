@@ -19,14 +19,24 @@ public final class MasterDouble implements AutoCloseable {
   public final List<JsonObject> statuses = new CopyOnWriteArrayList<>();
   public volatile JsonObject lastHeartbeat;
   public final Set<String> forget = ConcurrentHashMap.newKeySet();
+  /** Added to every heartbeat answer (e.g. {@code term}, {@code kill}). */
+  public volatile JsonObject answer = new JsonObject();
+  /** While set, heartbeats get 503 (no leader): the agent has lost its master. */
+  public volatile boolean down;
+  public final java.util.concurrent.atomic.AtomicInteger heartbeats = new java.util.concurrent.atomic.AtomicInteger();
   private final HttpServer server;
 
   public MasterDouble() throws Exception {
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create());
     r.post("/v1/agents/heartbeat").handler(c -> {
+      heartbeats.incrementAndGet();
+      if (down) {
+        c.response().setStatusCode(503).end();
+        return;
+      }
       lastHeartbeat = c.body().asJsonObject();
-      c.json(new JsonObject().put("heartbeatMs", 100).put("forget", new JsonArray(List.copyOf(forget))));
+      c.json(new JsonObject().put("heartbeatMs", 100).put("forget", new JsonArray(List.copyOf(forget))).mergeIn(answer));
     });
     r.post("/v1/agents/status").handler(c -> {
       statuses.add(c.body().asJsonObject());

@@ -24,8 +24,31 @@ public interface EventLog extends AutoCloseable {
    */
   CompletableFuture<List<Event>> append(Proposal proposal);
 
-  /** The projection as of the last applied event. Never block on it. */
-  State state();
+  /**
+   * An immutable view of the projection after the last applied log entry: never a proposal (or
+   * an entry) half-applied, and never changed afterwards. Take it once per decision or request
+   * and read everything from it; its {@link State#lastEventIndex()} names what was decided on.
+   */
+  State view();
+
+  /** The same as {@link #view()}: each call may return a newer view, so call it once per decision. */
+  default State state() {
+    return view();
+  }
+
+  /**
+   * The view after the log entry that holds event {@code eventIndex}: the same state on every
+   * member that applied it (compare their hashes). Empty if this member has not applied that far
+   * yet or keeps views only of more recent entries.
+   */
+  Optional<State> viewAt(long eventIndex);
+
+  /**
+   * A view at least as new as everything committed when it was asked for, through a raft
+   * read-index (the leader confirms it still leads; a follower waits until it has applied as far
+   * as the leader had committed). Fails with UNAVAILABLE when no leader confirms.
+   */
+  CompletableFuture<State> consistentView();
 
   /**
    * Up to {@code max} committed events from index {@code from} on (1-based), in order; fewer when

@@ -37,7 +37,12 @@ final class ProjectionStateMachine extends StateMachineAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionStateMachine.class);
   static final String SNAPSHOT_FILE = "state.pb";
 
-  private volatile State state = new State();
+  /** The projection the apply thread changes; no other thread reads it. */
+  private State state = new State();
+  /** What readers get: a view of {@link #state} published after each applied entry, never in the middle of one. */
+  private final PublishedViews views = new PublishedViews(state.view());
+  /** Tests: runs on the apply thread after each proposal of an entry, before the entry is published. */
+  volatile Runnable afterProposal = () -> {};
   final EventHistory history = new EventHistory();
   final List<Consumer<List<Event>>> committedListeners = new CopyOnWriteArrayList<>();
   final List<Consumer<EventLog.Leadership>> leadershipListeners = new CopyOnWriteArrayList<>();
@@ -67,8 +72,13 @@ final class ProjectionStateMachine extends StateMachineAdapter {
     return halted;
   }
 
-  State state() {
-    return state;
+  /** The latest published view: the state after the last applied entry, all of it. */
+  State view() {
+    return views.latest();
+  }
+
+  PublishedViews views() {
+    return views;
   }
 
   boolean isLeader() {
@@ -125,9 +135,11 @@ final class ProjectionStateMachine extends StateMachineAdapter {
           history.refused(entryIndex, i);
           outcomes[i] = refused;
         }
+        afterProposal.run();
       }
       s.entryApplied(entryIndex, term);
       history.endEntry(entryIndex, s.lastEventIndex());
+      views.publish(s.view());
       // Only now is the whole entry readable: tell listeners and proposers.
       for (int i = 0; i < outcomes.length; i++) {
         if (outcomes[i] instanceof Problem.Failure refused) {
@@ -199,6 +211,7 @@ final class ProjectionStateMachine extends StateMachineAdapter {
         return false;
       }
       state = State.restore(snap);
+      views.reset(state.view());
       history.reset(snap.getLastEntryIndex(), snap.getLastEventIndex());
       snapshotEventIndex = snap.getLastEventIndex();
       return true;

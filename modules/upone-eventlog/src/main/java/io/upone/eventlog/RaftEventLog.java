@@ -107,8 +107,28 @@ public final class RaftEventLog implements EventLog {
   }
 
   @Override
-  public State state() {
-    return fsm.state();
+  public State view() {
+    return fsm.view();
+  }
+
+  @Override
+  public Optional<State> viewAt(long eventIndex) {
+    return fsm.views().at(eventIndex);
+  }
+
+  @Override
+  public CompletableFuture<State> consistentView() {
+    CompletableFuture<State> out = new CompletableFuture<>();
+    node.readIndex(new byte[0], new com.alipay.sofa.jraft.closure.ReadIndexClosure() {
+      @Override
+      public void run(com.alipay.sofa.jraft.Status status, long index, byte[] ctx) {
+        // called once this member has applied the read index: the latest view covers it
+        if (status.isOk()) out.complete(fsm.view());
+        else out.completeExceptionally(new Problem(Problem.Kind.UNAVAILABLE, "no_consistent_read",
+            "no leader confirmed the read: " + status.getErrorMsg(), List.of()).asFailure());
+      }
+    });
+    return out;
   }
 
   @Override
@@ -143,7 +163,7 @@ public final class RaftEventLog implements EventLog {
 
   @Override
   public ClusterView cluster() {
-    State s = fsm.state();
+    State s = fsm.view();
     String role = fsm.isLeader() ? "leader" : node.getNodeState().name().replace("STATE_", "").toLowerCase();
     return new ClusterView(config.self(), config.peers(), leaderEndpoint().orElse(""),
         currentTerm(s), node.getLastCommittedIndex(), node.getLastAppliedLogIndex(),
@@ -194,6 +214,11 @@ public final class RaftEventLog implements EventLog {
   @Override
   public Optional<String> halted() {
     return Optional.ofNullable(fsm.halted());
+  }
+
+  /** Tests: the state machine, for its apply probe. */
+  ProjectionStateMachine fsm() {
+    return fsm;
   }
 
   public RaftConfig config() {

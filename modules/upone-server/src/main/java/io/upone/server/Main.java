@@ -216,6 +216,9 @@ public final class Main implements Runnable {
     String agentSecret;
     @Option(names = "--master-ca", description = "PEM certificate (or CA) to trust when --master is https")
     Path masterCa;
+    @Option(names = "--kill-tasks-after-master-loss-ms", defaultValue = "0",
+        description = "kill every task after this long without an answering master (default 0: keep them running)")
+    long killAfterMasterLossMs;
 
     @Override
     public Integer call() throws Exception {
@@ -236,7 +239,8 @@ public final class Main implements Runnable {
       io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
       String secret = agentSecret != null ? agentSecret : System.getenv("UPONE_AGENT_SECRET");
       io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, io.upone.agent.AgentExecutors.detect(System.getenv(), 10L << 20))
-          .secret(secret).masterCa(masterCa);
+          .secret(secret).masterCa(masterCa)
+          .killTasksAfterMasterLoss(java.time.Duration.ofMillis(killAfterMasterLossMs));
       if (secret == null || secret.isBlank()) {
         System.out.println("upone agent: no --agent-secret: anyone who reaches " + host + ":" + port + " can launch processes here");
       }

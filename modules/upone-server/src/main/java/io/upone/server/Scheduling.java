@@ -27,7 +27,7 @@ public final class Scheduling {
     return vertx.deployVerticle(new OfferVerticle(log, config, clock))
         .compose(id -> vertx.deployVerticle(new LifecycleVerticle(log, config, clock)))
         .compose(id -> vertx.deployVerticle(new ReadinessVerticle(log, clock)))
-        .compose(id -> vertx.deployVerticle(new CronPlanner(log, clock)))
+        .compose(id -> vertx.deployVerticle(new CronPlanner(log, clock, config.agentTimeoutMs())))
         .compose(id -> vertx.deployVerticle(new LbSyncVerticle(log, SyncTimings.fromSystemProperties(), HostResolver.system())))
         .compose(id -> vertx.deployVerticle(new DriverVerticle(log, mode)))
         .mapEmpty();

@@ -119,9 +119,9 @@ public final class UponeServer {
         config.maxBatchProposals(), 4 << 20, config.snapshotEveryEvents(), 4096, true);
     return vertx.executeBlocking(() -> RaftEventLog.start(raft))
         .compose(log -> {
-          Gauge.builder("upone_apps", log, l -> l.state().appCount()).description("apps in the projection").register(registry);
-          Gauge.builder("upone_tasks", log, l -> l.state().taskCount()).description("live tasks in the projection").register(registry);
-          Gauge.builder("upone_last_event_index", log, l -> l.state().lastEventIndex()).register(registry);
+          Gauge.builder("upone_apps", log, l -> l.view().appCount()).description("apps in the projection").register(registry);
+          Gauge.builder("upone_tasks", log, l -> l.view().taskCount()).description("live tasks in the projection").register(registry);
+          Gauge.builder("upone_last_event_index", log, l -> l.view().lastEventIndex()).register(registry);
           Gauge.builder("upone_is_leader", log, l -> l.isLeader() ? 1 : 0).register(registry);
           DriverMode mode = DriverMode.forConfig(config, log);
           mode.gauges(registry);

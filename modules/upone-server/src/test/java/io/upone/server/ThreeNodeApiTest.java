@@ -2,6 +2,7 @@ package io.upone.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.upone.server.config.ServerConfig;
 import io.vertx.core.json.JsonObject;
@@ -42,10 +43,28 @@ class ThreeNodeApiTest {
     TestNode.Resp conflict = follower.post("/v1/apps", "{\"id\": \"/ha/one\", \"cmd\": \"sleep 1\"}");
     assertEquals(409, conflict.status());
     assertEquals("app_exists", conflict.json().getString("code"));
+    long lastIndex = 0;
     for (int i = 0; i < 20; i++) {
       TestNode n = nodes.get(i % 3);
-      assertEquals(201, n.post("/v1/apps", "{\"id\": \"/ha/app-" + i + "\", \"cmd\": \"sleep 1\"}").status());
+      TestNode.Resp w = n.post("/v1/apps", "{\"id\": \"/ha/app-" + i + "\", \"cmd\": \"sleep 1\"}");
+      assertEquals(201, w.status());
+      lastIndex = Long.parseLong(w.header("X-Upone-Event-Index"));
     }
+    // a consistent read on a follower sees every write acknowledged before it, and names its view
+    TestNode other = nodes.stream().filter(n -> n != leader && n != follower).findFirst().orElseThrow();
+    TestNode.Resp read = other.get("/v1/apps/ha/app-19?consistent=true");
+    assertEquals(200, read.status(), read.body());
+    assertTrue(Long.parseLong(read.header("X-Upone-State-Index")) >= lastIndex);
+    // members compared at one event index hold the same state
+    long at = lastIndex;
+    String hash = leader.get("/v1/cluster/state-hash?index=" + at).json().getString("hash");
+    for (TestNode n : nodes) {
+      TestNode.await("event " + at + " on " + n.url(), Duration.ofSeconds(20),
+          () -> n.get("/v1/cluster/state-hash?index=" + at).status() == 200);
+      assertEquals(hash, n.get("/v1/cluster/state-hash?index=" + at).json().getString("hash"));
+    }
+    assertEquals(409, leader.get("/v1/cluster/state-hash?index=" + (at + 1000)).status());
+    assertEquals(400, leader.get("/v1/cluster/state-hash?index=x").status());
     for (TestNode n : nodes) {
       TestNode.await("replication to " + n.url(), Duration.ofSeconds(20),
           () -> n.get("/v1/apps").json().getJsonArray("apps").size() == 21);

@@ -25,6 +25,8 @@ final class AgentRecord {
   final Map<String, JsonObject> pending = new HashMap<>();
   /** Terminal tasks whose end the scheduler committed: the agent may forget them. */
   final Set<String> acknowledged = new HashSet<>();
+  /** Kills sent and not yet seen to end: task id → grace seconds; repeated in every heartbeat answer. */
+  final Map<String, Integer> killing = new HashMap<>();
   String outstandingOffer;
   long refuseUntilMs;
 

@@ -57,6 +57,13 @@ public final class NativeDriver implements ClusterDriver {
   private long offerSeq;
   private long timer = -1;
   private String agentSecret;
+  /** The term of the leader this driver works for: on every command, and in heartbeat answers. */
+  private long term;
+  /**
+   * After a (new) leader starts: until every agent its log knows has heartbeated, or the agent
+   * timeout has passed, nothing is offered and kills for agents not yet back wait for them.
+   */
+  private final ReRegistration reRegistration = new ReRegistration();
 
   public NativeDriver(Vertx vertx, Context context, long heartbeatMs, long agentTimeoutMs) {
     this.vertx = vertx;
@@ -73,9 +80,15 @@ public final class NativeDriver implements ClusterDriver {
   }
 
   @Override
+  public void leaderTerm(long t) {
+    context.runOnContext(v -> term = t);
+  }
+
+  @Override
   public void start(Listener l) {
     context.runOnContext(v -> {
       listener = l;
+      reRegistration.begin(System.currentTimeMillis());
       timer = vertx.setPeriodic(Math.max(100, heartbeatMs / 2), id -> checkAgents());
     });
   }
@@ -85,6 +98,7 @@ public final class NativeDriver implements ClusterDriver {
     context.runOnContext(v -> {
       if (timer >= 0) vertx.cancelTimer(timer);
       listener = null;
+      reRegistration.end();
       agents.clear();
       reconciling.clear();
       missedOnce.clear();
@@ -133,6 +147,7 @@ public final class NativeDriver implements ClusterDriver {
       LOG.info("agent {} ({}) registered from {}", k, hb.getString("hostname"), hb.getString("url"));
       return new AgentRecord(k);
     });
+    reRegistration.registered(id).forEach(a.killing::put);
     a.hostname = hb.getString("hostname", "");
     a.url = hb.getString("url", "");
     Map<String, String> attrs = new LinkedHashMap<>();
@@ -164,6 +179,13 @@ public final class NativeDriver implements ClusterDriver {
       else listener.report(Wire.report(t.copy().put("agentId", id)));
     }
     a.acknowledged.retainAll(reported.keySet());
+    // kills stand until the agent reports the task ended (or no longer has it)
+    a.killing.keySet().removeIf(taskId -> {
+      JsonObject t = reported.get(taskId);
+      return t == null ? !a.pending.containsKey(taskId) : AgentRecord.terminal(t.getString("state", ""));
+    });
+    JsonArray kill = new JsonArray();
+    a.killing.forEach((taskId, grace) -> kill.add(new JsonObject().put("taskId", taskId).put("grace", grace)));
     // explicit reconciliation: tasks we asked about that this agent does not have
     List<String> missing = new ArrayList<>();
     reconciling.forEach((taskId, agentId) -> {
@@ -176,13 +198,33 @@ public final class NativeDriver implements ClusterDriver {
       listener.report(new TaskReport(taskId, id, TaskState.TASK_LOST, 0, "agent " + id + " does not run this task",
           "reconciliation", null));
     }
-    if (revived && a.outstandingOffer == null && a.refuseUntilMs <= a.lastSeenMs) offer(List.of(a));
-    return new JsonObject().put("heartbeatMs", heartbeatMs).put("forget", forget);
+    if (settle(a.lastSeenMs) && revived && a.outstandingOffer == null && a.refuseUntilMs <= a.lastSeenMs) offer(List.of(a));
+    return new JsonObject().put("heartbeatMs", heartbeatMs).put("forget", forget).put("kill", kill).put("term", term);
+  }
+
+  /**
+   * Whether re-registration is over. When it ends, kills still waiting for an agent that never
+   * came back are reported LOST (the task's end is not known: its agent is gone), and agents that
+   * are back are offered.
+   */
+  private boolean settle(long now) {
+    if (reRegistration.settled()) return true;
+    if (!reRegistration.settle(agents.keySet(), now, agentTimeoutMs)) return false;
+    reRegistration.drainUnclaimed().forEach((taskId, agentId) -> {
+      if (listener != null) {
+        listener.report(new TaskReport(taskId, agentId, TaskState.TASK_LOST, 0, "agent " + agentId
+            + " did not come back after the leader changed", "agent_unknown", null));
+      }
+    });
+    LOG.info("agents re-registered with this leader (term {}): {} known", term, agents.size());
+    if (revived) offer(agents.values());
+    return true;
   }
 
   private void checkAgents() {
     if (listener == null) return;
     long now = System.currentTimeMillis();
+    settle(now);
     List<AgentRecord> lost = agents.values().stream().filter(a -> now - a.lastSeenMs > agentTimeoutMs).toList();
     for (AgentRecord a : lost) {
       agents.remove(a.id);
@@ -201,6 +243,7 @@ public final class NativeDriver implements ClusterDriver {
   // ---- offers ----------------------------------------------------------------------------------
 
   private void offer(Collection<AgentRecord> candidates) {
+    if (!reRegistration.settled()) return; // placed now, a launch could double what an absent agent still runs
     List<Offer> offers = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (AgentRecord a : candidates) {
@@ -279,6 +322,10 @@ public final class NativeDriver implements ClusterDriver {
   public void kill(String agentId, String taskId, int gracePeriodSeconds) {
     context.runOnContext(v -> {
       AgentRecord a = agents.get(agentId);
+      if (a == null && reRegistration.deferKill(agentId, taskId, gracePeriodSeconds)) {
+        LOG.info("kill of {} waits for agent {} to re-register", taskId, agentId);
+        return;
+      }
       if (a == null) {
         if (listener != null) {
           listener.report(new TaskReport(taskId, agentId, TaskState.TASK_LOST, 0, "agent " + agentId + " is not registered",
@@ -286,6 +333,7 @@ public final class NativeDriver implements ClusterDriver {
         }
         return;
       }
+      a.killing.put(taskId, gracePeriodSeconds); // repeated in heartbeat answers until it has ended
       call(a.url, HttpMethod.DELETE, "/v1/tasks/" + taskId + "?grace=" + gracePeriodSeconds, Buffer.buffer())
           .onSuccess(status -> {
             if (status == 404 && listener != null && !a.pending.containsKey(taskId)) {
@@ -318,6 +366,7 @@ public final class NativeDriver implements ClusterDriver {
   public void reconcile(Collection<TaskRef> tasks) {
     context.runOnContext(v -> {
       for (TaskRef t : tasks) reconciling.put(t.taskId(), t.agentId());
+      reRegistration.expect(tasks.stream().map(TaskRef::agentId).toList());
       reconcileDeadlineMs = System.currentTimeMillis() + agentTimeoutMs;
     });
   }
@@ -361,7 +410,8 @@ public final class NativeDriver implements ClusterDriver {
   private io.vertx.core.Future<Integer> call(String url, HttpMethod method, String path, Buffer body) {
     URI base = URI.create(url);
     RequestOptions o = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(base.getPort())
-        .setURI(path).setTimeout(10_000).putHeader("Content-Type", "application/json");
+        .setURI(path).setTimeout(10_000).putHeader("Content-Type", "application/json")
+        .putHeader(io.upone.agent.LeaderTerms.HEADER, Long.toString(term));
     if (agentSecret != null) o.putHeader(io.upone.agent.AgentSecret.HEADER, agentSecret);
     return client.request(o).compose(r -> r.send(body)).compose(res -> res.body().map(b -> res.statusCode()));
   }

@@ -45,6 +45,12 @@ public interface ClusterDriver {
   void stop();
 
   /**
+   * The raft term of the leader driving the cluster now, told before {@link #start}: drivers that
+   * can carry it on their commands do, so that a deposed leader's commands are refused.
+   */
+  default void leaderTerm(long term) {}
+
+  /**
    * Agents the driver knows now (registered native agents, or Mesos agents seen in offers), for
    * spreading an app over every feasible machine, not only the ones offering this instant. Call
    * on the driver's context; the map may be the driver's own, so copy it to hand it elsewhere.

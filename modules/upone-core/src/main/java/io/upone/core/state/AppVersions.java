@@ -14,7 +14,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Each app's recent versions: a hash of the task configuration of each (so a task launched at an
@@ -27,7 +26,14 @@ final class AppVersions {
   /** Versions whose whole spec is kept. */
   static final int KEEP_SPECS = 10;
 
-  private final ConcurrentHashMap<String, AppHistory> byApp = new ConcurrentHashMap<>();
+  private PersistentMap<String, AppHistory> byApp = PersistentMap.empty();
+
+  /** A copy sharing this one's persistent map: later changes to either leave the other alone. */
+  AppVersions copy() {
+    AppVersions c = new AppVersions();
+    c.byApp = byApp;
+    return c;
+  }
 
   /**
    * A hash of what a task is made from: a change of any of it needs new tasks. Instances, the
@@ -50,7 +56,9 @@ final class AppVersions {
   }
 
   void onChanged(AppSpec spec, long atMs) {
-    byApp.compute(spec.getId(), (id, h) -> {
+    String id = spec.getId();
+    AppHistory h = byApp.get(id);
+    {
       List<AppVersion> versions = new ArrayList<>(h == null ? List.of() : h.getVersionsList());
       versions.add(AppVersion.newBuilder().setVersion(spec.getVersion()).setConfigHash(configHash(spec)).setSpec(spec)
           .setAtMs(atMs).build());
@@ -58,12 +66,12 @@ final class AppVersions {
       for (int i = 0; i < versions.size() - KEEP_SPECS; i++) {
         if (versions.get(i).hasSpec()) versions.set(i, versions.get(i).toBuilder().clearSpec().build());
       }
-      return AppHistory.newBuilder().setAppId(id).addAllVersions(versions).build();
-    });
+      byApp = byApp.put(id, AppHistory.newBuilder().setAppId(id).addAllVersions(versions).build());
+    }
   }
 
   void onDeleted(String appId) {
-    byApp.remove(appId);
+    byApp = byApp.remove(appId);
   }
 
   List<AppVersion> versions(String appId) {
@@ -87,6 +95,6 @@ final class AppVersions {
   }
 
   void restore(List<AppHistory> histories) {
-    for (AppHistory h : histories) byApp.put(h.getAppId(), h);
+    for (AppHistory h : histories) byApp = byApp.put(h.getAppId(), h);
   }
 }

@@ -10,13 +10,10 @@ import io.upone.core.proto.DeploymentStarted;
 import io.upone.core.proto.Event;
 import io.upone.core.proto.TaskState;
 import io.upone.core.proto.TaskStatusChanged;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The deployments part of the projection: at most one active deployment per app, and the most
@@ -26,9 +23,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class DeploymentBook {
   static final int HISTORY = 100;
-  private final ConcurrentHashMap<String, Deployment> activeByApp = new ConcurrentHashMap<>();
-  private final Deque<Deployment> history = new ArrayDeque<>();
-  private volatile List<Deployment> historyView = List.of();
+  private PersistentMap<String, Deployment> activeByApp = PersistentMap.empty();
+  /** Oldest first, at most {@link #HISTORY}; replaced (not changed) when one ends. */
+  private List<Deployment> historyView = List.of();
+
+  /** A copy sharing this one's maps and list: later changes to either leave the other alone. */
+  DeploymentBook copy() {
+    DeploymentBook c = new DeploymentBook();
+    c.activeByApp = activeByApp;
+    c.historyView = historyView;
+    return c;
+  }
 
   Optional<Deployment> active(String appId) {
     return Optional.ofNullable(activeByApp.get(appId));
@@ -69,12 +74,13 @@ final class DeploymentBook {
   void onStarted(DeploymentStarted e, long atMs) {
     Deployment before = activeByApp.get(e.getAppId());
     if (before != null) end(before, DeploymentOutcome.SUPERSEDED, "superseded by " + e.getDeploymentId(), atMs);
-    activeByApp.put(e.getAppId(), Deployment.newBuilder().setStarted(e).setStartedAtMs(atMs)
+    activeByApp = activeByApp.put(e.getAppId(), Deployment.newBuilder().setStarted(e).setStartedAtMs(atMs)
         .setPhase(DeploymentPhase.DEPLOYING).build());
   }
 
   void onPhaseChanged(DeploymentPhaseChanged e) {
-    activeByApp.computeIfPresent(e.getAppId(), (k, d) -> d.toBuilder().setPhase(e.getPhase()).build());
+    Deployment d = activeByApp.get(e.getAppId());
+    if (d != null) activeByApp = activeByApp.put(e.getAppId(), d.toBuilder().setPhase(e.getPhase()).build());
   }
 
   void onFinished(DeploymentFinished e, long atMs) {
@@ -87,7 +93,8 @@ final class DeploymentBook {
     if (!newConfiguration) return;
     boolean failed = e.getState() == TaskState.TASK_FAILED || e.getState() == TaskState.TASK_ERROR;
     boolean fellIll = e.getHasHealth() && !e.getHealthy() && !Boolean.FALSE.equals(t.healthy());
-    if (failed || fellIll) activeByApp.computeIfPresent(t.appId(), (k, d) -> d.toBuilder().setFailures(d.getFailures() + 1).build());
+    Deployment d = failed || fellIll ? activeByApp.get(t.appId()) : null;
+    if (d != null) activeByApp = activeByApp.put(t.appId(), d.toBuilder().setFailures(d.getFailures() + 1).build());
   }
 
   void onAppDeleted(String appId, long atMs) {
@@ -96,27 +103,28 @@ final class DeploymentBook {
   }
 
   private void end(Deployment d, DeploymentOutcome outcome, String reason, long atMs) {
-    activeByApp.remove(d.getStarted().getAppId());
-    history.addLast(d.toBuilder().setOutcome(outcome).setOutcomeReason(reason).setFinishedAtMs(atMs).build());
-    while (history.size() > HISTORY) history.removeFirst();
-    historyView = List.copyOf(history);
+    activeByApp = activeByApp.remove(d.getStarted().getAppId());
+    List<Deployment> h = new ArrayList<>(historyView);
+    h.add(d.toBuilder().setOutcome(outcome).setOutcomeReason(reason).setFinishedAtMs(atMs).build());
+    historyView = List.copyOf(h.size() > HISTORY ? h.subList(h.size() - HISTORY, h.size()) : h);
   }
 
   List<Deployment> all() {
     List<Deployment> out = new ArrayList<>(activeByApp.values());
     out.sort(java.util.Comparator.comparing(d -> d.getStarted().getAppId()));
-    out.addAll(history);
+    out.addAll(historyView);
     return out;
   }
 
   void restore(List<Deployment> deployments) {
+    List<Deployment> h = new ArrayList<>();
     for (Deployment d : deployments) {
       if (d.getOutcome() == DeploymentOutcome.OUTCOME_UNSPECIFIED) {
-        activeByApp.put(d.getStarted().getAppId(), d);
+        activeByApp = activeByApp.put(d.getStarted().getAppId(), d);
       } else {
-        history.addLast(d);
+        h.add(d);
       }
     }
-    historyView = List.copyOf(history);
+    historyView = List.copyOf(h);
   }
 }

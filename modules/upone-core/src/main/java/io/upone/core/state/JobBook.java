@@ -19,21 +19,36 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The jobs part of the projection: each job's spec, the newest instant it fired (or recorded as
  * missed), its active runs and its recent history. A job's record is an immutable message,
- * replaced on every change, so readers on other threads see whole records.
+ * replaced on every change, in a persistent map (see {@link State#view()}).
  *
  * <p>Exactly once: a scheduled {@code JobRunFired} or {@code JobRunMissed} for an instant at or
  * before the job's {@code last_scheduled_ms} is refused, on every member alike.
  */
 final class JobBook {
   static final int DEFAULT_HISTORY = 20;
-  private final ConcurrentHashMap<String, JobRecord> jobs = new ConcurrentHashMap<>();
+  private PersistentMap<String, JobRecord> jobs = PersistentMap.empty();
   /** Jobs with active runs: what the scheduler steps every tick, without walking idle jobs. */
-  private final java.util.Set<String> busy = ConcurrentHashMap.newKeySet();
+  private PersistentMap<String, Boolean> busy = PersistentMap.empty();
+
+  /** A copy sharing this book's (persistent) maps: later changes to either leave the other alone. */
+  JobBook copy() {
+    JobBook c = new JobBook();
+    c.jobs = jobs;
+    c.busy = busy;
+    return c;
+  }
+
+  /** {@code jobs.computeIfPresent}, for a persistent map. */
+  private void change(String id, java.util.function.BiFunction<String, JobRecord, JobRecord> f) {
+    JobRecord r = jobs.get(id);
+    if (r == null) return;
+    JobRecord next = f.apply(id, r);
+    if (next != r) jobs = jobs.put(id, next);
+  }
 
   Optional<JobRecord> job(String id) {
     return Optional.ofNullable(jobs.get(id));
@@ -45,7 +60,7 @@ final class JobBook {
 
   List<JobRecord> withActiveRuns() {
     List<JobRecord> out = new ArrayList<>(busy.size());
-    for (String id : busy) {
+    for (String id : busy.keys()) {
       JobRecord r = jobs.get(id);
       if (r != null && r.getActiveCount() > 0) out.add(r);
     }
@@ -110,12 +125,12 @@ final class JobBook {
   // ---- apply ---------------------------------------------------------------------------------
 
   void onJobCreated(JobCreated e, long atMs) {
-    jobs.put(e.getSpec().getId(), JobRecord.newBuilder().setSpec(e.getSpec()).setPlanFromMs(atMs).build());
+    jobs = jobs.put(e.getSpec().getId(), JobRecord.newBuilder().setSpec(e.getSpec()).setPlanFromMs(atMs).build());
   }
 
   /** A new schedule or a resume plans from now on: instants before it are neither run nor missed. */
   void onJobUpdated(JobUpdated e, long atMs) {
-    jobs.computeIfPresent(e.getSpec().getId(), (k, r) -> {
+    change(e.getSpec().getId(), (k, r) -> {
       JobSpec old = r.getSpec();
       JobSpec now = e.getSpec();
       boolean replanned = !old.getSchedule().equals(now.getSchedule()) || !old.getTimezone().equals(now.getTimezone())
@@ -127,29 +142,29 @@ final class JobBook {
   }
 
   void onJobDeleted(JobDeleted e) {
-    jobs.remove(e.getJobId());
-    busy.remove(e.getJobId());
+    jobs = jobs.remove(e.getJobId());
+    busy = busy.remove(e.getJobId());
   }
 
   void onJobRunFired(JobRunFired e, long atMs) {
-    jobs.computeIfPresent(e.getJobId(), (k, r) -> {
+    change(e.getJobId(), (k, r) -> {
       JobRecord.Builder b = r.toBuilder().addActive(JobRun.newBuilder().setRunId(e.getRunId())
           .setScheduledMs(e.getScheduledMs()).setManual(e.getManual()).setState(RunState.RUN_FIRED).setFiredAtMs(atMs));
       if (!e.getManual()) b.setLastScheduledMs(e.getScheduledMs());
-      busy.add(k);
+      busy = busy.put(k, Boolean.TRUE);
       return b.build();
     });
   }
 
   void onJobRunMissed(JobRunMissed e, long atMs) {
-    jobs.computeIfPresent(e.getJobId(), (k, r) -> trim(r.toBuilder().setLastScheduledMs(e.getScheduledMs())
+    change(e.getJobId(), (k, r) -> trim(r.toBuilder().setLastScheduledMs(e.getScheduledMs())
         .addHistory(JobRun.newBuilder().setRunId(e.getRunId()).setScheduledMs(e.getScheduledMs())
             .setState(RunState.RUN_MISSED).setEndedAtMs(atMs).setMessage(e.getReason()))));
   }
 
   void onTaskLaunched(TaskLaunched e, long atMs) {
     if (e.getRunId().isEmpty()) return;
-    jobs.computeIfPresent(e.getAppId(), (k, r) -> {
+    change(e.getAppId(), (k, r) -> {
       int i = find(r.getActiveList(), e.getRunId());
       if (i < 0) return r;
       JobRun run = r.getActive(i);
@@ -164,7 +179,7 @@ final class JobBook {
   /** A job run's task reported: the run remembers it, so retry decisions survive a failover. */
   void onTaskStatus(Task task, TaskStatusChanged e, long atMs) {
     if (task.runId().isEmpty()) return;
-    jobs.computeIfPresent(task.appId(), (k, r) -> {
+    change(task.appId(), (k, r) -> {
       int i = find(r.getActiveList(), task.runId());
       if (i < 0 || !r.getActive(i).getTaskId().equals(task.id())) return r;
       JobRun.Builder run = r.getActive(i).toBuilder().setTaskState(e.getState()).setExitCode(e.getExitCode())
@@ -176,12 +191,12 @@ final class JobBook {
   }
 
   void onJobRunFinished(JobRunFinished e, long atMs) {
-    jobs.computeIfPresent(e.getJobId(), (k, r) -> {
+    change(e.getJobId(), (k, r) -> {
       int i = find(r.getActiveList(), e.getRunId());
       if (i < 0) return r; // already ended by an earlier event of the same proposal
       JobRun ended = r.getActive(i).toBuilder().setState(e.getState()).setExitCode(e.getExitCode())
           .setMessage(e.getMessage()).setEndedAtMs(atMs).build();
-      if (r.getActiveCount() == 1) busy.remove(k);
+      if (r.getActiveCount() == 1) busy = busy.remove(k);
       return trim(r.toBuilder().removeActive(i).addHistory(ended));
     });
   }
@@ -203,8 +218,8 @@ final class JobBook {
 
   void restore(List<JobRecord> records) {
     for (JobRecord r : records) {
-      jobs.put(r.getSpec().getId(), r);
-      if (r.getActiveCount() > 0) busy.add(r.getSpec().getId());
+      jobs = jobs.put(r.getSpec().getId(), r);
+      if (r.getActiveCount() > 0) busy = busy.put(r.getSpec().getId(), Boolean.TRUE);
     }
   }
 }

@@ -29,32 +29,77 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The projection of the event log: apps, live tasks and the framework id. One writer (the log's
- * apply thread) and many readers: maps are concurrent and their values immutable.
+ * The projection of the event log: apps, live tasks, jobs, deployments, zones and the framework
+ * id. One writer (the log's apply thread) changes it; readers on other threads never touch the
+ * writer: they read a {@link #view()}, which shares the writer's persistent maps as they were
+ * when it was taken and never changes.
  *
  * <p>Pure and deterministic: no clock, no randomness, no I/O. Times and ids travel inside events.
  * Applying the same events in the same order always yields the same {@link #hash()}.
  */
 public final class State {
-  private final ConcurrentHashMap<String, AppSpec> apps = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Task> tasks = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Task>> tasksByApp = new ConcurrentHashMap<>();
-  /** Agent ids, hostnames and app ids repeat across thousands of tasks; keep one copy of each. */
-  private final Map<String, String> pool = new HashMap<>();
-  private final JobBook jobs = new JobBook();
-  private final AppVersions versions = new AppVersions();
-  private final DeploymentBook deployments = new DeploymentBook();
-  private final ZoneBook zones = new ZoneBook();
+  private PersistentMap<String, AppSpec> apps = PersistentMap.empty();
+  private PersistentMap<String, Task> tasks = PersistentMap.empty();
+  private PersistentMap<String, PersistentMap<String, Task>> tasksByApp = PersistentMap.empty();
+  /** Agent ids, hostnames and app ids repeat across thousands of tasks; keep one copy of each (writer only). */
+  private final Map<String, String> pool;
+  private final JobBook jobs;
+  private final AppVersions versions;
+  private final DeploymentBook deployments;
+  private final ZoneBook zones;
   /** raft endpoint -> HTTP URL of members the log was told about (sorted: it is part of the hash). */
-  private final ConcurrentHashMap<String, String> memberUrls = new ConcurrentHashMap<>();
-  private volatile String frameworkId = "";
-  private volatile String frameworkMaster = "";
-  private volatile long lastEventIndex;
-  private volatile long lastEntryIndex;
-  private volatile long lastTerm;
+  private PersistentMap<String, String> memberUrls = PersistentMap.empty();
+  private String frameworkId = "";
+  private String frameworkMaster = "";
+  private long lastEventIndex;
+  private long lastEntryIndex;
+  private long lastTerm;
+  /** A view: what the writer held when it was taken, never changed after. */
+  private final boolean frozen;
+
+  /** An empty projection to apply events to (the writer). */
+  public State() {
+    this.pool = new HashMap<>();
+    this.jobs = new JobBook();
+    this.versions = new AppVersions();
+    this.deployments = new DeploymentBook();
+    this.zones = new ZoneBook();
+    this.frozen = false;
+  }
+
+  private State(State w) {
+    this.apps = w.apps;
+    this.tasks = w.tasks;
+    this.tasksByApp = w.tasksByApp;
+    this.pool = Map.of();
+    this.jobs = w.jobs.copy();
+    this.versions = w.versions.copy();
+    this.deployments = w.deployments.copy();
+    this.zones = w.zones.copy();
+    this.memberUrls = w.memberUrls;
+    this.frameworkId = w.frameworkId;
+    this.frameworkMaster = w.frameworkMaster;
+    this.lastEventIndex = w.lastEventIndex;
+    this.lastEntryIndex = w.lastEntryIndex;
+    this.lastTerm = w.lastTerm;
+    this.frozen = true;
+  }
+
+  /**
+   * An immutable view of the state as it is now: later applies do not change it. Costs a few
+   * pointers (every map is persistent), so the log publishes one after each applied entry and
+   * every reader decides on one view for the whole of its work.
+   */
+  public State view() {
+    return frozen ? this : new State(this);
+  }
+
+  /** Whether this is a view (read-only) rather than the log's writer. */
+  public boolean isView() {
+    return frozen;
+  }
 
   // ---- reads -------------------------------------------------------------------------------
 
@@ -83,7 +128,7 @@ public final class State {
   }
 
   public Collection<Task> tasksOf(String appId) {
-    Map<String, Task> m = tasksByApp.get(appId);
+    PersistentMap<String, Task> m = tasksByApp.get(appId);
     return m == null ? List.of() : m.values();
   }
 
@@ -170,7 +215,9 @@ public final class State {
   }
 
   public Map<String, String> memberUrls() {
-    return Map.copyOf(memberUrls);
+    Map<String, String> out = new HashMap<>();
+    memberUrls.forEach(out::put);
+    return Map.copyOf(out);
   }
 
   public String frameworkMaster() {
@@ -197,6 +244,7 @@ public final class State {
    * success the events are returned as committed: index, term and entry index filled in.
    */
   public List<Event> applyProposal(Proposal p, long entryIndex, long term) {
+    writable();
     Set<String> touchedApps = p.getEventsCount() > 1 ? new HashSet<>() : null; // most proposals hold one event
     for (Event e : p.getEventsList()) {
       String app = touchedApps == null ? null : appIdOf(e);
@@ -220,6 +268,7 @@ public final class State {
 
   /** Marks a log entry as applied even if all of its proposals were refused. */
   public void entryApplied(long entryIndex, long term) {
+    writable();
     lastEntryIndex = entryIndex;
     lastTerm = term;
   }
@@ -252,6 +301,10 @@ public final class State {
       case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED -> deployments.check(e);
       default -> Optional.empty();
     };
+  }
+
+  private void writable() {
+    if (frozen) throw new IllegalStateException("a view of the state is read-only");
   }
 
   private Optional<Problem> expectVersion(String appId, long previous) {
@@ -287,6 +340,7 @@ public final class State {
    * proposal, which is why a proposal may touch one app or job at most once.)
    */
   void apply(Event e) {
+    writable();
     switch (e.getPayloadCase()) {
       case APP_CREATED -> onAppCreated(e.getAppCreated(), e.getTimestampMs());
       case APP_UPDATED -> onAppUpdated(e.getAppUpdated(), e.getTimestampMs());
@@ -314,25 +368,25 @@ public final class State {
   }
 
   private void onAppCreated(AppCreated e, long atMs) {
-    apps.put(e.getSpec().getId(), e.getSpec());
+    apps = apps.put(e.getSpec().getId(), e.getSpec());
     versions.onChanged(e.getSpec(), atMs);
   }
 
   private void onAppUpdated(AppUpdated e, long atMs) {
-    apps.put(e.getSpec().getId(), e.getSpec());
+    apps = apps.put(e.getSpec().getId(), e.getSpec());
     versions.onChanged(e.getSpec(), atMs);
   }
 
   private void onAppScaled(AppScaled e, long atMs) {
     AppSpec cur = apps.get(e.getAppId());
     AppSpec next = cur.toBuilder().setInstances(e.getInstances()).setVersion(e.getPreviousVersion() + 1).build();
-    apps.put(e.getAppId(), next);
+    apps = apps.put(e.getAppId(), next);
     versions.onChanged(next, atMs);
   }
 
   private void onAppDeleted(AppDeleted e, long atMs) {
     // Its tasks stay until they are reported terminal: the lifecycle kills them.
-    apps.remove(e.getAppId());
+    apps = apps.remove(e.getAppId());
     versions.onDeleted(e.getAppId());
     deployments.onAppDeleted(e.getAppId(), atMs);
   }
@@ -365,8 +419,8 @@ public final class State {
   }
 
   private void onMemberAddressed(io.upone.core.proto.MemberAddressed e) {
-    if (e.getHttpUrl().isEmpty()) memberUrls.remove(e.getRaftEndpoint());
-    else memberUrls.put(e.getRaftEndpoint(), e.getHttpUrl());
+    memberUrls = e.getHttpUrl().isEmpty() ? memberUrls.remove(e.getRaftEndpoint())
+        : memberUrls.put(e.getRaftEndpoint(), e.getHttpUrl());
   }
 
   private void onFrameworkRegistered(FrameworkRegistered e) {
@@ -375,16 +429,17 @@ public final class State {
   }
 
   private void putTask(Task t) {
-    tasks.put(t.id(), t);
-    tasksByApp.computeIfAbsent(t.appId(), k -> new ConcurrentHashMap<>()).put(t.id(), t);
+    tasks = tasks.put(t.id(), t);
+    PersistentMap<String, Task> of = tasksByApp.get(t.appId());
+    tasksByApp = tasksByApp.put(t.appId(), (of == null ? PersistentMap.<String, Task>empty() : of).put(t.id(), t));
   }
 
   private void removeTask(Task t) {
-    tasks.remove(t.id());
-    tasksByApp.computeIfPresent(t.appId(), (k, m) -> {
-      m.remove(t.id());
-      return m.isEmpty() ? null : m;
-    });
+    tasks = tasks.remove(t.id());
+    PersistentMap<String, Task> of = tasksByApp.get(t.appId());
+    if (of == null) return;
+    of = of.remove(t.id());
+    tasksByApp = of.isEmpty() ? tasksByApp.remove(t.appId()) : tasksByApp.put(t.appId(), of);
   }
 
   private String intern(String s) {
@@ -406,8 +461,8 @@ public final class State {
     versions.all().stream().sorted(Comparator.comparing(io.upone.core.proto.AppHistory::getAppId)).forEach(b::addAppHistories);
     b.addAllDeployments(deployments.all());
     b.addAllZones(zones.sorted());
-    memberUrls.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(m -> b.addMembers(
-        io.upone.core.proto.MemberAddressed.newBuilder().setRaftEndpoint(m.getKey()).setHttpUrl(m.getValue())));
+    new java.util.TreeMap<>(memberUrls()).forEach((raft, url) -> b.addMembers(
+        io.upone.core.proto.MemberAddressed.newBuilder().setRaftEndpoint(raft).setHttpUrl(url)));
     // an older build would drop what it does not know and hold another state: make it refuse the snapshot
     boolean readiness = b.getAppsList().stream().anyMatch(a -> a.getReadinessChecksCount() > 0)
         || b.getTasksList().stream().anyMatch(TaskRecord::getReady)
@@ -426,12 +481,12 @@ public final class State {
     st.lastTerm = s.getLastTerm();
     st.frameworkId = s.getFrameworkId();
     st.frameworkMaster = s.getFrameworkMaster();
-    for (AppSpec a : s.getAppsList()) st.apps.put(a.getId(), a);
+    for (AppSpec a : s.getAppsList()) st.apps = st.apps.put(a.getId(), a);
     st.jobs.restore(s.getJobsList());
     st.versions.restore(s.getAppHistoriesList());
     st.deployments.restore(s.getDeploymentsList());
     st.zones.restore(s.getZonesList());
-    for (io.upone.core.proto.MemberAddressed m : s.getMembersList()) st.memberUrls.put(m.getRaftEndpoint(), m.getHttpUrl());
+    for (io.upone.core.proto.MemberAddressed m : s.getMembersList()) st.memberUrls = st.memberUrls.put(m.getRaftEndpoint(), m.getHttpUrl());
     for (TaskRecord r : s.getTasksList()) {
       int[] ports = new int[r.getHostPortsCount()];
       for (int i = 0; i < ports.length; i++) ports[i] = r.getHostPorts(i);

@@ -9,14 +9,20 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The load-balancer zones part of the projection: each zone's spec by name. Specs are immutable
- * messages, replaced whole on every change, so readers on other threads see whole zones.
+ * The load-balancer zones part of the projection: each zone's spec by name, in a persistent map
+ * (see {@link State#view()}).
  */
 final class ZoneBook {
-  private final ConcurrentHashMap<String, ZoneSpec> zones = new ConcurrentHashMap<>();
+  private PersistentMap<String, ZoneSpec> zones = PersistentMap.empty();
+
+  /** A copy sharing this one's persistent map: later changes to either leave the other alone. */
+  ZoneBook copy() {
+    ZoneBook c = new ZoneBook();
+    c.zones = zones;
+    return c;
+  }
 
   Optional<ZoneSpec> zone(String name) {
     return Optional.ofNullable(zones.get(name));
@@ -84,9 +90,9 @@ final class ZoneBook {
 
   void apply(Event e) {
     switch (e.getPayloadCase()) {
-      case ZONE_CREATED -> zones.put(e.getZoneCreated().getSpec().getName(), e.getZoneCreated().getSpec());
-      case ZONE_UPDATED -> zones.put(e.getZoneUpdated().getSpec().getName(), e.getZoneUpdated().getSpec());
-      case ZONE_DELETED -> zones.remove(e.getZoneDeleted().getName());
+      case ZONE_CREATED -> zones = zones.put(e.getZoneCreated().getSpec().getName(), e.getZoneCreated().getSpec());
+      case ZONE_UPDATED -> zones = zones.put(e.getZoneUpdated().getSpec().getName(), e.getZoneUpdated().getSpec());
+      case ZONE_DELETED -> zones = zones.remove(e.getZoneDeleted().getName());
       default -> throw new IllegalArgumentException("not a zone event: " + e.getPayloadCase());
     }
   }
@@ -98,6 +104,6 @@ final class ZoneBook {
   }
 
   void restore(List<ZoneSpec> specs) {
-    for (ZoneSpec z : specs) zones.put(z.getName(), z);
+    for (ZoneSpec z : specs) zones = zones.put(z.getName(), z);
   }
 }

@@ -55,14 +55,27 @@ public final class CronPlanner extends AbstractVerticle {
   private final Map<String, Long> scheduleVersions = new HashMap<>();
   /** Jobs with appends in flight: planned again when they complete, not before. */
   private final Set<String> busy = new HashSet<>();
+  /**
+   * After leadership begins, a FORBID job's run left active by the previous leader is not judged
+   * against its next instant until the run has been reconciled (its agent re-registered and told
+   * how it ended) or this long has passed: otherwise instants are recorded missed behind a run
+   * that already ended.
+   */
+  private final long settleMs;
+  private long leadAtMs;
   private long timerId = -1;
   private Instant timerAt;
   private LeaderOnly leadership;
   private MessageConsumer<Committed> committed;
 
   public CronPlanner(EventLog log, Clock clock) {
+    this(log, clock, 0);
+  }
+
+  public CronPlanner(EventLog log, Clock clock, long settleMs) {
     this.log = log;
     this.clock = clock;
+    this.settleMs = settleMs;
   }
 
   @Override
@@ -75,6 +88,10 @@ public final class CronPlanner extends AbstractVerticle {
           case JOB_CREATED -> replan(e.getJobCreated().getSpec().getId());
           case JOB_UPDATED -> replan(e.getJobUpdated().getSpec().getId());
           case JOB_DELETED -> replan(e.getJobDeleted().getJobId());
+          case JOB_RUN_FINISHED -> {
+            if (!settling()) continue;
+            replan(e.getJobRunFinished().getJobId()); // a run left by the previous leader ended: judge what waited
+          }
           default -> {
             continue;
           }
@@ -98,8 +115,9 @@ public final class CronPlanner extends AbstractVerticle {
   }
 
   private void lead() {
+    leadAtMs = clock.millis();
     int n = 0;
-    for (JobRecord r : log.state().jobs()) {
+    for (JobRecord r : log.view().jobs()) {
       replan(r.getSpec().getId());
       n++;
     }
@@ -111,7 +129,7 @@ public final class CronPlanner extends AbstractVerticle {
     if (timerId >= 0) vertx.cancelTimer(timerId);
     timerId = -1;
     timerAt = null;
-    for (JobRecord r : log.state().jobs()) plan.remove(r.getSpec().getId());
+    for (JobRecord r : log.view().jobs()) plan.remove(r.getSpec().getId());
     plan.takeDue(Instant.MAX);
     schedules.clear();
     scheduleVersions.clear();
@@ -146,7 +164,7 @@ public final class CronPlanner extends AbstractVerticle {
   private void replan(String jobId) {
     plan.remove(jobId);
     if (!leading() || busy.contains(jobId)) return;
-    JobRecord r = log.state().job(jobId).orElse(null);
+    JobRecord r = log.view().job(jobId).orElse(null);
     if (r == null || r.getSpec().getSuspended()) {
       schedules.remove(jobId);
       return;
@@ -160,6 +178,11 @@ public final class CronPlanner extends AbstractVerticle {
     MissedRuns.Decision d = MissedRuns.decide(schedule, from, now, deadline, policy(spec.getMissedRunPolicy()), CATCH_UP_SLICE);
     if (d.fire().isEmpty() && d.missed().isEmpty()) {
       plan.put(jobId, schedule.next(from.isAfter(now) ? from : now));
+      return;
+    }
+    if (spec.getConcurrencyPolicy() == ConcurrencyPolicy.FORBID && r.getActiveCount() > 0 && settling()) {
+      // judged once the previous leader's run is reconciled (its end re-plans the job) or the wait is over
+      plan.put(jobId, Optional.of(Instant.ofEpochMilli(leadAtMs + settleMs)));
       return;
     }
     busy.add(jobId);
@@ -186,9 +209,13 @@ public final class CronPlanner extends AbstractVerticle {
     });
   }
 
+  private boolean settling() {
+    return settleMs > 0 && clock.millis() < leadAtMs + settleMs;
+  }
+
   /** Appends the fire (or the miss) of one instant; an instant already recorded is no error. */
   private Future<Void> record(String jobId, Instant t, boolean fire) {
-    JobRecord r = log.state().job(jobId).orElse(null);
+    JobRecord r = log.view().job(jobId).orElse(null);
     if (r == null || r.getSpec().getSuspended()) return Future.succeededFuture();
     long ms = t.toEpochMilli();
     String runId = runId(jobId, ms);

@@ -53,9 +53,10 @@ public final class DriverVerticle extends AbstractVerticle implements ClusterDri
   }
 
   private void lead() {
+    driver.leaderTerm(log.cluster().term()); // on every command, so a deposed leader's are refused
     driver.start(this);
     // every task the log knows must be reported by the cluster, or it becomes LOST
-    List<ClusterDriver.TaskRef> known = log.state().tasks().stream()
+    List<ClusterDriver.TaskRef> known = log.view().tasks().stream()
         .map(t -> new ClusterDriver.TaskRef(t.id(), t.agentId())).toList();
     driver.reconcile(known);
     vertx.eventBus().send(Addresses.DRIVER_OFFERS, new DriverEvent.Started(), opts);

@@ -22,19 +22,19 @@ public final class LoggedFrameworkId implements FrameworkIdStore {
 
   @Override
   public String frameworkId() {
-    return log.state().frameworkId();
+    return log.view().frameworkId();
   }
 
   @Override
   public void subscribed(String frameworkId, String master) {
-    if (frameworkId.equals(log.state().frameworkId())) return;
+    if (frameworkId.equals(log.view().frameworkId())) return;
     record(frameworkId, master);
   }
 
   @Override
   public void forget(String why) {
-    if (log.state().frameworkId().isEmpty()) return;
-    LOG.warn("forgetting framework id {}: {}", log.state().frameworkId(), why);
+    if (log.view().frameworkId().isEmpty()) return;
+    LOG.warn("forgetting framework id {}: {}", log.view().frameworkId(), why);
     record("", "");
   }
 

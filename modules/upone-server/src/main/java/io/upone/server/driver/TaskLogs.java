@@ -56,7 +56,7 @@ final class TaskLogs {
       ctx.fail(Problem.invalid("bytes", "must be a number of bytes up to 4194304").asFailure());
       return;
     }
-    Task t = log.state().task(taskId).orElse(null);
+    Task t = log.view().task(taskId).orElse(null);
     if (t == null) {
       ctx.fail(Problem.notFound("task_not_found", "task " + taskId + " does not exist (or has ended and been forgotten)")
           .asFailure());
@@ -96,7 +96,7 @@ final class TaskLogs {
         vertx.cancelTimer(timer);
         return;
       }
-      boolean ended = log.state().task(taskId).isEmpty();
+      boolean ended = log.view().task(taskId).isEmpty();
       fetch(base + "&bytes=4194304&offset=" + offset[0]).onComplete(ar -> {
         if (closed[0]) return;
         if (ar.succeeded() && ar.result().status == 200) {

@@ -38,7 +38,7 @@ public final class AppsApi {
   // ---- reads -------------------------------------------------------------------------------
 
   public void list(RoutingContext ctx) {
-    State s = log.state();
+    State s = ReadViews.of(ctx, log);
     ArrayNode apps = JsonNodeFactory.instance.arrayNode();
     s.apps().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(a -> apps.add(view(s, a)));
     ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -48,11 +48,16 @@ public final class AppsApi {
 
   public void get(RoutingContext ctx, String id) {
     try {
-      State s = log.state();
+      State s = ReadViews.of(ctx, log);
       json(ctx, 200, view(s, AppCommands.existing(s, id)));
     } catch (Problem.Failure f) {
       Problems.send(ctx.response(), f.problem());
     }
+  }
+
+  /** The app as {@code s} holds it (or as written, if a later write already replaced it) with its task counts. */
+  private static ObjectNode viewOfWritten(State s, AppSpec written) {
+    return view(s, s.app(written.getId()).orElse(written));
   }
 
   /** Marathon's app view: the definition plus task counts. */
@@ -80,7 +85,7 @@ public final class AppsApi {
         events -> {
           AppSpec spec = events.get(0).getAppCreated().getSpec();
           ctx.response().putHeader("Location", "/v1/apps" + spec.getId());
-          json(ctx, 201, view(log.state(), log.state().app(spec.getId()).orElse(spec)), events);
+          json(ctx, 201, viewOfWritten(log.view(), spec), events);
         });
   }
 
@@ -89,7 +94,7 @@ public final class AppsApi {
     if (rollbackTo != null) {
       onLeader(ctx, s -> AppCommands.rollbackTo(s, id, rollbackTo, now()), events -> {
         AppSpec spec = events.get(0).getAppUpdated().getSpec();
-        json(ctx, 200, view(log.state(), log.state().app(spec.getId()).orElse(spec)), events);
+        json(ctx, 200, viewOfWritten(log.view(), spec), events);
       });
       return;
     }
@@ -99,7 +104,7 @@ public final class AppsApi {
       return AppCommands.update(s, id, req[0], now());
     }, events -> {
       AppSpec spec = events.get(0).getAppUpdated().getSpec();
-      json(ctx, 200, view(log.state(), log.state().app(spec.getId()).orElse(spec)), events);
+      json(ctx, 200, viewOfWritten(log.view(), spec), events);
     }, () -> req[0] != null && !req[0].versionGiven());
   }
 
@@ -121,14 +126,14 @@ public final class AppsApi {
   public void restart(RoutingContext ctx, String id) {
     onLeader(ctx, s -> AppCommands.restart(s, id, now()), events -> {
       AppSpec spec = events.get(0).getAppUpdated().getSpec();
-      json(ctx, 200, view(log.state(), log.state().app(spec.getId()).orElse(spec)), events);
+      json(ctx, 200, viewOfWritten(log.view(), spec), events);
     }, () -> true);
   }
 
   /** {@code GET /v1/apps/{id}/versions}: the recent versions, newest first; the newest with their definition. */
   public void versions(RoutingContext ctx, String id) {
     try {
-      State s = log.state();
+      State s = ReadViews.of(ctx, log);
       AppSpec app = AppCommands.existing(s, id);
       ArrayNode out = JsonNodeFactory.instance.arrayNode();
       List<io.upone.core.proto.AppVersion> vs = s.appVersions(app.getId());
@@ -168,7 +173,7 @@ public final class AppsApi {
       return AppCommands.scale(s, id, n.longValue(), v == null ? null : v.longValue(), now());
     }, events -> {
       String appId = events.get(0).getAppScaled().getAppId();
-      State s = log.state();
+      State s = log.view();
       json(ctx, 200, s.app(appId).map(a -> view(s, a)).orElseGet(JsonNodeFactory.instance::objectNode), events);
     }, () -> !versionGiven[0]);
   }

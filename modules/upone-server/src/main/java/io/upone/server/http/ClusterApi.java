@@ -26,7 +26,7 @@ public final class ClusterApi {
     }
     JsonObject leader = v.leader().isEmpty() ? null
         : new JsonObject().put("raft", v.leader()).put("http", config.httpUrlOf(v.leader()) != null
-            ? config.httpUrlOf(v.leader()) : log.state().memberUrl(v.leader()).orElse(null)); // added by the members API
+            ? config.httpUrlOf(v.leader()) : log.view().memberUrl(v.leader()).orElse(null)); // added by the members API
     ctx.json(new JsonObject()
         .put("self", new JsonObject().put("raft", config.self().raftEndpoint()).put("http", config.self().httpUrl()))
         .put("role", v.role())
@@ -48,6 +48,6 @@ public final class ClusterApi {
     boolean hasLeader = log.leaderEndpoint().isPresent();
     ctx.response().setStatusCode(hasLeader ? 200 : 503).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("status", hasLeader ? "ok" : "no_leader").put("leader", log.isLeader())
-            .put("lastEventIndex", log.state().lastEventIndex()).encode());
+            .put("lastEventIndex", log.view().lastEventIndex()).encode());
   }
 }

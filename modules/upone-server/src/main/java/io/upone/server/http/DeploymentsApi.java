@@ -37,7 +37,7 @@ public final class DeploymentsApi {
       Problems.send(ctx.response(), Problem.invalid("all", "must be true or false"));
       return;
     }
-    State s = log.state();
+    State s = ReadViews.of(ctx, log);
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
     for (Deployment d : s.deployments()) {
       if (all.equals("true") || d.getOutcome() == DeploymentOutcome.OUTCOME_UNSPECIFIED) out.add(json(s, d));
@@ -48,7 +48,7 @@ public final class DeploymentsApi {
   }
 
   public void get(RoutingContext ctx, String id) {
-    State s = log.state();
+    State s = ReadViews.of(ctx, log);
     s.deploymentById(id).ifPresentOrElse(d -> LeaderWrites.json(ctx, 200, json(s, d)),
         () -> Problems.send(ctx.response(), Problem.notFound("deployment_not_found", "deployment " + id + " does not exist")));
   }
@@ -72,7 +72,7 @@ public final class DeploymentsApi {
   /** {@code POST /v1/deployments/{id}/promote}: a paused canary goes on. */
   public void promote(RoutingContext ctx, String id) {
     writes.run(ctx, s -> DeploymentCommands.promote(s, id, System.currentTimeMillis()), events -> {
-      State s = log.state();
+      State s = log.view();
       LeaderWrites.json(ctx, 200, json(s, s.deploymentById(id).orElseThrow()), events);
     }, () -> false);
   }

@@ -22,13 +22,13 @@ public final class FrameworkApi {
 
   public void get(RoutingContext ctx) {
     JsonObject out = new JsonObject().put("mode", driver.name())
-        .put("frameworkId", log.state().frameworkId()).put("master", log.state().frameworkMaster());
+        .put("frameworkId", ReadViews.of(ctx, log).frameworkId()).put("master", ReadViews.of(ctx, log).frameworkMaster());
     ctx.json(out.mergeIn(driver.describe(log.isLeader())));
   }
 
   public void teardown(RoutingContext ctx) {
     if (forwarder.forwardedToLeader(ctx)) return;
-    String id = log.state().frameworkId();
+    String id = log.view().frameworkId();
     driver.teardown().onSuccess(v -> ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("tornDown", id).encode()))
         .onFailure(t -> Problems.send(ctx.response(), t));

@@ -69,6 +69,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     // after the body is read, so a refused request leaves the connection clean for the next one
     r.route().handler(new ApiGuard(tokens, config.security().agentSecret())::handle);
     r.route().handler(StrictBodies::check);
+    ReadViews.mount(r, log);
     r.post("/v1/apps").handler(apps::create);
     r.get("/v1/apps").handler(apps::list);
     r.routeWithRegex(HttpMethod.PUT, "^/v1/apps/(?<id>.+)/instances$").handler(c -> apps.scale(c, c.pathParam("id")));
@@ -100,6 +101,7 @@ public final class HttpApiVerticle extends AbstractVerticle {
     r.get("/v1/events").handler(events::handle);
     mounts.forEach(m -> m.accept(r));
     r.get("/v1/cluster").handler(cluster::cluster);
+    r.get("/v1/cluster/state-hash").handler(new StateHashApi(log)::get);
     r.get("/v1/framework").handler(framework::get);
     r.post("/v1/framework/teardown").handler(framework::teardown);
     new ZonesApi(vertx, log, forwarder).routes(r);

@@ -37,7 +37,7 @@ public final class JobsApi {
   // ---- reads -------------------------------------------------------------------------------
 
   public void list(RoutingContext ctx) {
-    State s = log.state();
+    State s = ReadViews.of(ctx, log);
     ArrayNode jobs = JsonNodeFactory.instance.arrayNode();
     s.jobs().stream().sorted(Comparator.comparing(r -> r.getSpec().getId())).forEach(r -> jobs.add(view(r)));
     ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -63,7 +63,7 @@ public final class JobsApi {
 
   private void read(RoutingContext ctx, String id, Function<JobRecord, ObjectNode> render) {
     try {
-      LeaderWrites.json(ctx, 200, render.apply(JobCommands.existing(log.state(), id)));
+      LeaderWrites.json(ctx, 200, render.apply(JobCommands.existing(ReadViews.of(ctx, log), id)));
     } catch (Problem.Failure f) {
       Problems.send(ctx.response(), f.problem());
     }
@@ -142,7 +142,7 @@ public final class JobsApi {
   public void runNow(RoutingContext ctx, String id) {
     String runId = io.upone.core.AppId.canonical(id) + "@manual-" + UUID.randomUUID();
     writes.run(ctx, s -> JobCommands.runNow(s, id, runId, now()), events -> {
-      JobRecord r = log.state().job(events.get(0).getJobRunFired().getJobId()).orElse(null);
+      JobRecord r = log.view().job(events.get(0).getJobRunFired().getJobId()).orElse(null);
       JobRun fired = r == null ? null : r.getActiveList().stream().filter(x -> x.getRunId().equals(runId)).findFirst().orElse(null);
       ObjectNode out = fired != null ? run(fired) : JsonNodeFactory.instance.objectNode().put("runId", runId);
       ctx.response().putHeader("Location", "/v1/jobs" + events.get(0).getJobRunFired().getJobId() + "/runs");
@@ -151,7 +151,7 @@ public final class JobsApi {
   }
 
   private void respond(RoutingContext ctx, int status, String id, List<Event> events) {
-    JobRecord r = log.state().job(id).orElse(null);
+    JobRecord r = log.view().job(id).orElse(null);
     LeaderWrites.json(ctx, status, r == null ? JsonNodeFactory.instance.objectNode().put("id", id) : view(r), events);
   }
 

@@ -53,7 +53,7 @@ public final class LeaderForwarder {
     String leader = log.leaderEndpoint().orElse(null);
     // a member added after this node started is known from the log
     String url = leader == null ? null : config.httpUrlOf(leader) != null ? config.httpUrlOf(leader)
-        : log.state().memberUrl(leader).orElse(null);
+        : log.view().memberUrl(leader).orElse(null);
     if (url == null) {
       Problems.send(ctx.response(), unavailable("no_leader", "no leader is elected right now; retry in a moment"));
       return;

@@ -49,7 +49,7 @@ public final class LeaderWrites {
   private Future<List<Event>> attempt(RoutingContext ctx, Function<State, Proposal> decide) {
     Proposal p;
     try {
-      p = decide.apply(log.state());
+      p = decide.apply(log.view());
     } catch (Problem.Failure f) {
       return Future.failedFuture(f);
     }

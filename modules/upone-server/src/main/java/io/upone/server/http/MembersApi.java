@@ -99,7 +99,7 @@ public final class MembersApi {
 
   private String httpOf(String raft) {
     String url = config.httpUrlOf(raft);
-    return url != null ? url : log.state().memberUrl(raft).orElse(null);
+    return url != null ? url : log.view().memberUrl(raft).orElse(null);
   }
 
   // ---- POST: add ---------------------------------------------------------------------------
@@ -215,7 +215,7 @@ public final class MembersApi {
     Proposal.Builder p = Proposal.newBuilder();
     long now = System.currentTimeMillis();
     for (Peer peer : known) {
-      if (peer.httpUrl().equals(log.state().memberUrl(peer.raftEndpoint()).orElse(null))) continue;
+      if (peer.httpUrl().equals(log.view().memberUrl(peer.raftEndpoint()).orElse(null))) continue;
       p.addEvents(Event.newBuilder().setTimestampMs(now).setMemberAddressed(MemberAddressed.newBuilder()
           .setRaftEndpoint(peer.raftEndpoint()).setHttpUrl(peer.httpUrl())));
     }

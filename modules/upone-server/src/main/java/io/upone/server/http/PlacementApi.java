@@ -39,7 +39,7 @@ public final class PlacementApi {
     }
     AppSpec app;
     try {
-      app = AppCommands.existing(log.state(), id);
+      app = AppCommands.existing(log.view(), id);
     } catch (Problem.Failure f) {
       Problems.send(ctx.response(), f.problem());
       return;

@@ -29,12 +29,12 @@ public final class TasksApi {
   }
 
   public void list(RoutingContext ctx) {
-    send(ctx, log.state().tasks());
+    send(ctx, ReadViews.of(ctx, log).tasks());
   }
 
   public void ofApp(RoutingContext ctx, String id) {
     try {
-      State s = log.state();
+      State s = ReadViews.of(ctx, log);
       send(ctx, s.tasksOf(AppCommands.existing(s, id).getId()));
     } catch (Problem.Failure f) {
       Problems.send(ctx.response(), f.problem());
@@ -76,17 +76,18 @@ public final class TasksApi {
       Problems.send(ctx.response(), Problem.invalid("scale", "must be true or false"));
       return;
     }
-    Task t = log.state().task(taskId).orElse(null);
+    State s = log.view();
+    Task t = s.task(taskId).orElse(null);
     if (t == null) {
       Problems.send(ctx.response(), Problem.notFound("task_not_found", "task " + taskId + " does not exist"));
       return;
     }
     Future<Void> scaled = Future.succeededFuture();
     if (scaleParam.equals("true")) {
-      AppSpec app = log.state().app(t.appId()).orElse(null);
+      AppSpec app = s.app(t.appId()).orElse(null);
       if (app != null && app.getInstances() > 0) {
         try {
-          scaled = Future.fromCompletionStage(log.append(AppCommands.scale(log.state(), app.getId(),
+          scaled = Future.fromCompletionStage(log.append(AppCommands.scale(s, app.getId(),
               app.getInstances() - 1, app.getVersion(), System.currentTimeMillis())), ctx.vertx().getOrCreateContext()).mapEmpty();
         } catch (Problem.Failure f) {
           scaled = Future.failedFuture(f);

@@ -74,7 +74,7 @@ public final class ZonesApi {
 
   private void list(RoutingContext ctx) {
     if (forwarder.forwardedToLeader(ctx)) return;
-    State s = log.state();
+    State s = ReadViews.of(ctx, log);
     syncStatus().onComplete(ar -> {
       JsonArray zones = new JsonArray();
       s.zones().stream().sorted(Comparator.comparing(ZoneSpec::getName)).forEach(z -> {
@@ -89,7 +89,7 @@ public final class ZonesApi {
   private void show(RoutingContext ctx) {
     if (forwarder.forwardedToLeader(ctx)) return;
     withZone(ctx, z -> {
-      State s = log.state();
+      State s = ReadViews.of(ctx, log);
       syncStatus().onComplete(ar -> {
         JsonObject o = zoneJson(z).put("upstreams", upstreamsJson(s, z.getName()));
         o.put("sync", syncOf(ar.succeeded() ? ar.result() : null, z.getName()));
@@ -102,7 +102,7 @@ public final class ZonesApi {
   private void upstreams(RoutingContext ctx) {
     if (forwarder.forwardedToLeader(ctx)) return;
     withZone(ctx, z -> {
-      JsonArray ups = upstreamsJson(log.state(), z.getName());
+      JsonArray ups = upstreamsJson(ReadViews.of(ctx, log), z.getName());
       List<Future<?>> all = new ArrayList<>();
       for (int i = 0; i < ups.size(); i++) {
         JsonObject u = ups.getJsonObject(i);
@@ -117,7 +117,7 @@ public final class ZonesApi {
     if (forwarder.forwardedToLeader(ctx)) return;
     withZone(ctx, z -> {
       String name = ctx.pathParam("upstream");
-      JsonArray ups = upstreamsJson(log.state(), z.getName());
+      JsonArray ups = upstreamsJson(ReadViews.of(ctx, log), z.getName());
       JsonObject u = null;
       for (int i = 0; i < ups.size(); i++) if (ups.getJsonObject(i).getString("upstream").equals(name)) u = ups.getJsonObject(i);
       if (u == null) {
@@ -204,8 +204,9 @@ public final class ZonesApi {
     String zone = ctx.pathParam("zone");
     ZoneSpec z;
     try {
-      z = ZoneCommands.existing(log.state(), zone);
-      ZoneCommands.attach(log.state(), zone, upstream, app, System.currentTimeMillis()); // validation only, before asking the LBs
+      State s = log.view();
+      z = ZoneCommands.existing(s, zone);
+      ZoneCommands.attach(s, zone, upstream, app, System.currentTimeMillis()); // validation only, before asking the LBs
     } catch (Problem.Failure f) {
       Problems.send(ctx.response(), f.problem());
       return;
@@ -222,14 +223,14 @@ public final class ZonesApi {
       }
       // an unreachable instance does not stop the write: the sync pushes once it answers
       writes.run(ctx, s -> ZoneCommands.attach(s, zone, upstream, app, System.currentTimeMillis()),
-          events -> respond(ctx, 200, log.state().zone(zone).orElse(z), events), () -> true);
+          events -> respond(ctx, 200, log.view().zone(zone).orElse(z), events), () -> true);
     });
   }
 
   private void detach(RoutingContext ctx) {
     String zone = ctx.pathParam("zone");
     writes.run(ctx, s -> ZoneCommands.detach(s, zone, ctx.pathParam("upstream"), System.currentTimeMillis()),
-        events -> respond(ctx, 200, log.state().zone(zone).orElseThrow(), events), () -> true);
+        events -> respond(ctx, 200, log.view().zone(zone).orElseThrow(), events), () -> true);
   }
 
   /** Lua calls go to every instance; the first refusal (Slardar answers an error text) is a 400. */
@@ -266,7 +267,7 @@ public final class ZonesApi {
 
   private void withZone(RoutingContext ctx, java.util.function.Consumer<ZoneSpec> then) {
     try {
-      then.accept(ZoneCommands.existing(log.state(), ctx.pathParam("zone")));
+      then.accept(ZoneCommands.existing(ReadViews.of(ctx, log), ctx.pathParam("zone")));
     } catch (Problem.Failure f) {
       Problems.send(ctx.response(), f.problem());
     }

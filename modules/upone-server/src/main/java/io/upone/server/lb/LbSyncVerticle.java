@@ -89,12 +89,12 @@ public final class LbSyncVerticle extends AbstractVerticle {
   }
 
   private void lead() {
-    State s = log.state();
+    State s = log.view();
     rebuildDesired(s);
     for (ZoneSpec z : s.zones()) startZone(z);
     switchPending(s);
     resyncTimer = vertx.setPeriodic(timings.resyncMs(), id -> {
-      rebuildDesired(log.state());
+      rebuildDesired(log.view());
       syncs.values().forEach(l -> l.forEach(InstanceSync::resyncAll));
     });
   }
@@ -180,7 +180,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
 
   private void committed(Committed c) {
     if (!leadership.leading()) return;
-    State s = log.state();
+    State s = log.view();
     for (Event e : c.events()) {
       switch (e.getPayloadCase()) {
         case APP_CREATED -> recompute.add(e.getAppCreated().getSpec().getId());
@@ -224,7 +224,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
       context.runOnContext(v -> {
         recomputeQueued = false;
         if (!leadership.leading()) return;
-        State now = log.state();
+        State now = log.view();
         List<String> apps = new ArrayList<>(recompute);
         recompute.clear();
         for (String app : apps) recomputeApp(now, app);
@@ -260,7 +260,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
    * Fails if an instance's sync stops (leadership lost, zone changed).
    */
   private Future<Void> pushed(String appId) {
-    State s = log.state();
+    State s = log.view();
     AppSpec spec = s.app(appId).orElse(null);
     Map<Key, List<Server>> now = spec == null ? Map.of() : Upstreams.ofApp(s, spec, resolver, draining);
     List<Future<Void>> confirmed = new ArrayList<>();
@@ -301,11 +301,11 @@ public final class LbSyncVerticle extends AbstractVerticle {
    */
   private void switchOver(String appId, String deploymentId) {
     if (!leadership.leading() || !switching.add(deploymentId)) return;
-    recomputeApp(log.state(), appId);
+    recomputeApp(log.view(), appId);
     pushed(appId).onComplete(ar -> {
       switching.remove(deploymentId);
       if (!leadership.leading()) return;
-      Deployment d = log.state().deployment(appId).orElse(null);
+      Deployment d = log.view().deployment(appId).orElse(null);
       if (d == null || !d.getStarted().getDeploymentId().equals(deploymentId) || d.getPhase() != DeploymentPhase.SWITCHING) {
         return;
       }

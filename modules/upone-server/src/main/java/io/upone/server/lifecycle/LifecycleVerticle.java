@@ -159,7 +159,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
 
   private void pass(Reconciler.Scope scope, boolean urgent) {
     long now = clock.millis();
-    Decisions d = reconciler.reconcile(log.state(), inFlight, now, scope);
+    Decisions d = reconciler.reconcile(log.view(), inFlight, now, scope);
     d.forgetKills().forEach(inFlight.killing::remove);
     for (Decisions.Kill k : d.kills()) kill(k.task(), k.reason(), k.gracePeriodSeconds(), now);
     for (String app : d.backoffResets()) inFlight.backoffOf(app).reset();
@@ -255,7 +255,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
   private Proposal proposal(Deployment dep, DeploymentPlan.Action action, String pending, long now) {
     if (action instanceof DeploymentPlan.Phase ph) return DeploymentCommands.phase(dep, ph.phase(), ph.message(), now);
     if (action instanceof DeploymentPlan.Succeed) return DeploymentCommands.succeeded(dep, now);
-    if (action instanceof DeploymentPlan.RollBack r) return DeploymentCommands.rollback(log.state(), dep, r.reason() + pending, now);
+    if (action instanceof DeploymentPlan.RollBack r) return DeploymentCommands.rollback(log.view(), dep, r.reason() + pending, now);
     return DeploymentCommands.cancel(dep, ((DeploymentPlan.Cancel) action).reason() + pending, now);
   }
 
@@ -277,7 +277,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
 
   private void report(TaskReport r) {
     inFlight.heldLost.remove(r.taskId()); // its agent is back: the task was not lost after all
-    State s = log.state();
+    State s = log.view();
     Reconciler.ReportAction action = reconciler.report(s, inFlight, r);
     if (action instanceof Reconciler.ReportAction.Acknowledge) {
       driver.acknowledge(r);
@@ -305,14 +305,14 @@ public final class LifecycleVerticle extends AbstractVerticle {
           if (Task.isTerminal(r.state())) {
             boolean wasKilled = inFlight.killing.remove(r.taskId()) != null;
             if (Reconciler.failureCounts(r, wasKilled)) {
-              log.state().app(appId).ifPresent(app -> inFlight.backoffOf(appId).failed(app, now));
+              log.view().app(appId).ifPresent(app -> inFlight.backoffOf(appId).failed(app, now));
             }
           }
         });
   }
 
   private void agentLost(String agentId, String reason) {
-    State s = log.state();
+    State s = log.view();
     List<Task> onAgent = Reconciler.onAgent(s, agentId);
     if (onAgent.isEmpty()) return;
     long now = clock.millis();
@@ -346,7 +346,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
     InFlight mine = inFlight;
     driver.agents().onSuccess(agents -> {
       if (mine != inFlight) return;
-      State s = log.state();
+      State s = log.view();
       List<Task> still = new ArrayList<>();
       for (java.util.Iterator<Map.Entry<String, String>> it = mine.heldLost.entrySet().iterator(); it.hasNext(); ) {
         Map.Entry<String, String> e = it.next();
@@ -361,13 +361,14 @@ public final class LifecycleVerticle extends AbstractVerticle {
 
   /** Kills one task on request (API); it is replaced unless the app was scaled down first. */
   private void killRequested(Message<String> m) {
-    Task t = log.state().task(m.body()).orElse(null);
+    State s = log.view();
+    Task t = s.task(m.body()).orElse(null);
     if (t == null) {
       m.reply(Problem.notFound("task_not_found", "task " + m.body() + " does not exist"), opts);
     } else if (!leadership.leading()) {
       m.reply(new Problem(Problem.Kind.UNAVAILABLE, "not_leader", "this node is not the leader; retry", List.of()), opts);
     } else {
-      int grace = log.state().app(t.appId()).map(a -> a.getTaskKillGracePeriodSeconds()).filter(g -> g > 0)
+      int grace = s.app(t.appId()).map(a -> a.getTaskKillGracePeriodSeconds()).filter(g -> g > 0)
           .orElse(Reconciler.DEFAULT_GRACE_SECONDS);
       kill(t, "requested", grace, clock.millis());
       m.reply(Boolean.TRUE, opts);

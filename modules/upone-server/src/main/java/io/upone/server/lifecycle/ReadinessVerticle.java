@@ -73,7 +73,7 @@ public final class ReadinessVerticle extends AbstractVerticle {
 
   private void tick() {
     if (!leadership.leading()) return;
-    State s = log.state();
+    State s = log.view();
     long now = clock.millis();
     Set<String> seen = new HashSet<>();
     for (AppSpec app : s.apps()) {

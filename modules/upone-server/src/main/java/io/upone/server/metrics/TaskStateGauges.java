@@ -34,7 +34,7 @@ public final class TaskStateGauges {
     long now = System.currentTimeMillis();
     if (countedAtMs < 0 || now - countedAtMs >= 1000) {
       Map<TaskState, Integer> fresh = new EnumMap<>(TaskState.class);
-      for (Task t : log.state().tasks()) fresh.merge(t.state(), 1, Integer::sum);
+      for (Task t : log.view().tasks()) fresh.merge(t.state(), 1, Integer::sum);
       counts = fresh;
       countedAtMs = now;
     }

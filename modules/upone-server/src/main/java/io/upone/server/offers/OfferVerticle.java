@@ -149,7 +149,7 @@ public final class OfferVerticle extends AbstractVerticle {
     Map<String, AppSpec> apps = new HashMap<>();
     for (Demand d : demands) apps.put(d.app().getId(), d.app());
     Map<String, Deque<JobRuns.PendingRun>> runs = pendingRuns();
-    PlacementResult placed = cycle.place(log.state(), demands, batch.offers(), batch.agents(), now);
+    PlacementResult placed = cycle.place(log.view(), demands, batch.offers(), batch.agents(), now);
     Map<String, List<Assignment>> byOffer = new LinkedHashMap<>();
     for (Assignment a : placed.assignments()) byOffer.computeIfAbsent(a.offerId(), k -> new ArrayList<>()).add(a);
     for (Offer offer : batch.offers()) {
@@ -207,7 +207,7 @@ public final class OfferVerticle extends AbstractVerticle {
           .orElseGet(() -> new PlacementStatus(missing, null, 0, cycle.lastOffersAtMs())), opts);
     } else if (m.body() instanceof OffersClient.WhatIf q) {
       driver.capacity().compose(capacity -> driver.agents().map(agents -> {
-        State s = log.state();
+        State s = log.view();
         return cycle.whatIf(s, q.app(), capacity, agents);
       })).onSuccess(r -> m.reply(r, opts)).onFailure(t -> m.reply(Problem.of(t).orElse(
           new Problem(Problem.Kind.UNAVAILABLE, "driver_unavailable", "the cluster driver did not answer: " + t.getMessage(),

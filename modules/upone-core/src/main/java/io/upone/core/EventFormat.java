@@ -17,9 +17,11 @@ public final class EventFormat {
    * 1: the first format. 2: {@code MemberAddressed} and the members of a snapshot. 3: deployments
    * ({@code DeploymentStarted}, {@code DeploymentPhaseChanged}, {@code DeploymentFinished}),
    * {@code AlertRaised}, zones ({@code ZoneCreated}, {@code ZoneUpdated}, {@code ZoneDeleted}),
-   * and a snapshot's app versions, deployments and zones.
+   * and a snapshot's app versions, deployments and zones. 4: alerting ({@code AlertsSent} and a
+   * snapshot's watermark; an app or job spec that names its own Slack webhook, whose loss would
+   * change an older build's app config hashes).
    */
-  public static final int CURRENT = 3;
+  public static final int CURRENT = 4;
 
   private EventFormat() {}
 
@@ -29,6 +31,11 @@ public final class EventFormat {
       case MEMBER_ADDRESSED -> 2;
       case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED, ALERT_RAISED, ZONE_CREATED, ZONE_UPDATED,
           ZONE_DELETED -> 3;
+      case ALERTS_SENT -> 4;
+      case APP_CREATED -> e.getAppCreated().getSpec().getAlertWebhook().isEmpty() ? 1 : 4;
+      case APP_UPDATED -> e.getAppUpdated().getSpec().getAlertWebhook().isEmpty() ? 1 : 4;
+      case JOB_CREATED -> e.getJobCreated().getSpec().getAlertWebhook().isEmpty() ? 1 : 4;
+      case JOB_UPDATED -> e.getJobUpdated().getSpec().getAlertWebhook().isEmpty() ? 1 : 4;
       default -> 1;
     };
   }

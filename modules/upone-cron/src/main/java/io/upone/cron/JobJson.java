@@ -78,7 +78,7 @@ public final class JobJson {
     r.integer("runTimeoutSeconds", 0, 86_400 * 7).ifPresent(v -> b.setRunTimeoutSeconds(v.intValue()));
     r.bool("suspended").ifPresent(b::setSuspended);
     r.integer("historyLimit", 1, 1000).ifPresent(v -> b.setHistoryLimit(v.intValue()));
-    r.string("alertChannel").ifPresent(b::setAlertChannel);
+    io.upone.core.AlertRoute.read(r, b::setAlertChannel, b::setAlertWebhook);
     r.integer("version", 0, Long.MAX_VALUE).ifPresent(b::setVersion);
     r.finish();
 
@@ -101,6 +101,7 @@ public final class JobJson {
     if (b.getMem() <= 0) errors.add(new FieldError("mem", "must be greater than 0"));
     if (b.getDisk() < 0) errors.add(new FieldError("disk", "must not be negative"));
     if (b.getRetryBackoffSeconds() < 0) errors.add(new FieldError("retryBackoffSeconds", "must not be negative"));
+    io.upone.core.AlertRoute.validate(b.getAlertChannel(), b.getAlertWebhook(), errors);
     for (int i = 0; i < b.getConstraintsCount(); i++) AppValidator.constraint(b.getConstraints(i), "constraints[" + i + "]", errors);
     if (!errors.isEmpty()) throw Problem.invalid(errors).asFailure();
     return b.build();
@@ -124,7 +125,7 @@ public final class JobJson {
         .put("startingDeadlineSeconds", j.getStartingDeadlineSeconds()).put("retries", j.getRetries())
         .put("retryBackoffSeconds", j.getRetryBackoffSeconds()).put("runTimeoutSeconds", j.getRunTimeoutSeconds())
         .put("suspended", j.getSuspended()).put("historyLimit", j.getHistoryLimit()).put("version", j.getVersion());
-    if (!j.getAlertChannel().isEmpty()) o.put("alertChannel", j.getAlertChannel());
+    io.upone.core.AlertRoute.write(o, j.getAlertChannel(), j.getAlertWebhook());
     return o;
   }
 }

@@ -53,6 +53,7 @@ public final class State {
   private volatile String frameworkId = "";
   private volatile String frameworkMaster = "";
   private volatile long lastEventIndex;
+  private volatile long alertsSentThrough;
   private volatile long lastEntryIndex;
   private volatile long lastTerm;
 
@@ -177,6 +178,11 @@ public final class State {
     return frameworkMaster;
   }
 
+  /** Alerting's watermark: alerts of events up to this index were delivered or given up ({@code AlertsSent}). */
+  public long alertsSentThrough() {
+    return alertsSentThrough;
+  }
+
   public long lastEventIndex() {
     return lastEventIndex;
   }
@@ -250,6 +256,11 @@ public final class State {
           : jobs.check(e);
       case JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> jobs.check(e);
       case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED -> deployments.check(e);
+      // a deposed leader's late watermark must not move it back
+      case ALERTS_SENT -> e.getAlertsSent().getThroughIndex() <= alertsSentThrough
+          ? Optional.of(Problem.conflict("stale_watermark", "alerts are already recorded sent through index "
+              + alertsSentThrough + ", not moving back to " + e.getAlertsSent().getThroughIndex()))
+          : Optional.empty();
       default -> Optional.empty();
     };
   }
@@ -305,6 +316,7 @@ public final class State {
       case DEPLOYMENT_PHASE_CHANGED -> deployments.onPhaseChanged(e.getDeploymentPhaseChanged());
       case DEPLOYMENT_FINISHED -> deployments.onFinished(e.getDeploymentFinished(), e.getTimestampMs());
       case ALERT_RAISED -> { } // a fact for alerting and the record; it changes no state
+      case ALERTS_SENT -> alertsSentThrough = e.getAlertsSent().getThroughIndex();
       case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> zones.apply(e);
       case MEMBER_ADDRESSED -> onMemberAddressed(e.getMemberAddressed());
       default -> throw new IllegalStateException("unhandled event " + e.getPayloadCase());
@@ -401,15 +413,25 @@ public final class State {
     b.addAllZones(zones.sorted());
     memberUrls.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(m -> b.addMembers(
         io.upone.core.proto.MemberAddressed.newBuilder().setRaftEndpoint(m.getKey()).setHttpUrl(m.getValue())));
+    if (alertsSentThrough > 0) b.setAlertsSentThrough(alertsSentThrough);
     // an older build would drop what it does not know and hold another state: make it refuse the snapshot
-    int format = b.getAppHistoriesCount() > 0 || b.getDeploymentsCount() > 0 || b.getZonesCount() > 0 ? 3
+    int format = alertsSentThrough > 0 || namesWebhook(b) ? 4
+        : b.getAppHistoriesCount() > 0 || b.getDeploymentsCount() > 0 || b.getZonesCount() > 0 ? 3
         : b.getMembersCount() > 0 ? 2 : 1;
     if (format > 1) b.setFormat(format);
     return b.build();
   }
 
+  private static boolean namesWebhook(StateSnapshot.Builder b) {
+    return b.getAppsList().stream().anyMatch(a -> !a.getAlertWebhook().isEmpty())
+        || b.getJobsList().stream().anyMatch(j -> !j.getSpec().getAlertWebhook().isEmpty())
+        || b.getAppHistoriesList().stream().flatMap(h -> h.getVersionsList().stream())
+            .anyMatch(v -> !v.getSpec().getAlertWebhook().isEmpty());
+  }
+
   public static State restore(StateSnapshot s) {
     State st = new State();
+    st.alertsSentThrough = s.getAlertsSentThrough();
     st.lastEventIndex = s.getLastEventIndex();
     st.lastEntryIndex = s.getLastEntryIndex();
     st.lastTerm = s.getLastTerm();

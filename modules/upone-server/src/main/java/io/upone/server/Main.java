@@ -57,7 +57,8 @@ public final class Main implements Runnable {
         + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes, heartbeat-ms, agent-timeout-ms, kill-budget, "
         + "deploy-deadline-s, health-kill-budget, "
         + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
-        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join")
+        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join, "
+        + "slack-webhook, alerts-channel, alerts-group-ms, alerts-dedupe-s, alerts-per-minute, alerts-queue, alerts-flap")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;

@@ -9,6 +9,7 @@ import io.upone.agent.LocalMachine;
 import io.upone.agent.AgentExecutors;
 import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
+import io.upone.server.alerts.AlertVerticle;
 import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.EventJsonPublisher;
 import io.upone.server.driver.DriverMode;
@@ -93,6 +94,7 @@ public final class UponeServer {
           HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode);
           return vertx.deployVerticle(new EventJsonPublisher(registry))
               .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
+              .compose(id -> vertx.deployVerticle(new AlertVerticle(log, config.alerts(), mode::taskOutput, registry, Clock.systemUTC())))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
               .map(agent -> new UponeServer(config, vertx, log, feed, http, agent))

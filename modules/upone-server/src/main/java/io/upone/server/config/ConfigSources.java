@@ -21,7 +21,8 @@ public final class ConfigSources {
       "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
       "kill-budget", "deploy-deadline-s", "health-kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
       "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
-      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join");
+      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join",
+      "slack-webhook", "alerts-channel", "alerts-group-ms", "alerts-dedupe-s", "alerts-per-minute", "alerts-queue", "alerts-flap");
 
   private ConfigSources() {}
 
@@ -64,7 +65,7 @@ public final class ConfigSources {
     }
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
-        sched, local, mesos(v, httpPort));
+        sched, local, mesos(v, httpPort), io.upone.server.alerts.AlertSettings.from(v));
   }
 
   /** Every setting after defaults, file, environment and flags are merged (keys as in {@link #KEYS}). */

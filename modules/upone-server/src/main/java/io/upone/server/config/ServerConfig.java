@@ -13,15 +13,24 @@ import java.util.List;
 public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers,
                            long snapshotEveryEvents, int maxBatchProposals, int electionTimeoutMs,
                            long maxBodyBytes, SchedulerConfig scheduler, LocalAgent localAgent,
-                           io.upone.mesos.MesosConfig mesos) {
+                           io.upone.mesos.MesosConfig mesos, io.upone.server.alerts.AlertSettings alerts) {
 
   /** The agent `make run` embeds: same process, tasks ended when the node stops. Null = none. */
   public record LocalAgent(String resources, String attributes, String hostname) {}
 
   public static final long DEFAULT_MAX_BODY = 1 << 20;
 
+  /** Without alert settings: the defaults (no default webhook; apps and jobs alert through their own). */
+  public ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers, long snapshotEveryEvents,
+                      int maxBatchProposals, int electionTimeoutMs, long maxBodyBytes, SchedulerConfig scheduler,
+                      LocalAgent localAgent, io.upone.mesos.MesosConfig mesos) {
+    this(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals, electionTimeoutMs, maxBodyBytes,
+        scheduler, localAgent, mesos, io.upone.server.alerts.AlertSettings.defaults());
+  }
+
   public ServerConfig {
     peers = List.copyOf(peers);
+    if (alerts == null) alerts = io.upone.server.alerts.AlertSettings.defaults();
     if (mesos != null && localAgent != null) {
       throw new IllegalArgumentException("--mesos and --local-agent exclude each other: tasks run on Mesos agents or on upone's own");
     }
@@ -40,23 +49,28 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
 
   public ServerConfig withPeers(Peer newSelf, List<Peer> newPeers) {
     return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, alerts);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos);
+        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos, alerts);
   }
 
   public ServerConfig withLocalAgent(LocalAgent a) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos);
+        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos, alerts);
   }
 
   /** Drive a Mesos master instead of upone agents (null: native agents). */
   public ServerConfig withMesos(io.upone.mesos.MesosConfig m) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m, alerts);
+  }
+
+  public ServerConfig withAlerts(io.upone.server.alerts.AlertSettings a) {
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, a);
   }
 
   public String httpUrlOf(String raftEndpoint) {

@@ -61,9 +61,10 @@ final class AlertRules {
     String msg = c.getMessage().isEmpty() ? c.getReason() : c.getMessage();
     out.add(new Alert(e.getIndex(), e.getTimestampMs(), kind, route, t.appId(), c.getTaskId(), t.host(), t.image(),
         t.launchedAtMs(), msg, failed ? c.getExitCode() : null, t.agentId()));
-    if (flapping.ended(t.appId(), e.getTimestampMs())) {
+    // flapping is a task failing on its own again and again; a lost agent takes healthy tasks with it
+    if (failed && flapping.ended(t.appId(), e.getTimestampMs())) {
       out.add(new Alert(e.getIndex(), e.getTimestampMs(), AlertKind.FLAPPING, route, t.appId(), "", "", t.image(), 0,
-          settings.flapCount() + " tasks ended abnormally within " + settings.flapWindowMs() / 1000 + " s; last: "
+          settings.flapCount() + " tasks failed within " + settings.flapWindowMs() / 1000 + " s; last: "
               + st.name() + (msg.isEmpty() ? "" : " " + msg), null, ""));
     }
   }

@@ -293,7 +293,7 @@ public final class AlertVerticle extends AbstractVerticle {
         .put("recordedThrough", log.state().alertsSentThrough());
     if (leading) {
       o.put("grouping", grouping.size()).put("preparing", preparing).put("outbox", outbox.size())
-          .put("attempts", outbox.attempts()).put("retries", outbox.retries()).put("derivedThrough", watermark.derivedThrough())
+          .put("attempts", outbox.attempts()).put("retries", outbox.retries()).put("paced", outbox.paced()).put("derivedThrough", watermark.derivedThrough())
           .put("doneThrough", watermark.through()).put("pendingAlerts", watermark.pendingAlerts());
     }
     return o;

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Counts each app's abnormal task ends by their event time: the {@code count}-th within
+ * Counts each app's failed tasks (FAILED, ERROR) by their event time: the {@code count}-th within
  * {@code windowMs} makes the app flapping, once; the count then starts again. Pure: time is the
  * events' own, so the same log gives the same alerts on any member.
  */

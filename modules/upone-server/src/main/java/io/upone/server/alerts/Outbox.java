@@ -40,6 +40,7 @@ final class Outbox {
   private long epoch;
   private long attempts;
   private long retries;
+  private long paced;
   private int size;
 
   Outbox(BiFunction<Route, JsonObject, Future<SlackWebhook.Delivery>> post, AlertSettings settings, java.time.Clock clock,
@@ -63,6 +64,7 @@ final class Outbox {
       if (lane.inFlight || lane.queue.isEmpty() || nowMs < lane.notBeforeMs) continue;
       long wait = rate.take(e.getKey(), nowMs);
       if (wait > 0) {
+        paced++;
         lane.notBeforeMs = nowMs + wait;
         continue;
       }
@@ -111,6 +113,11 @@ final class Outbox {
 
   long retries() {
     return retries;
+  }
+
+  /** Times a channel had to wait for its rate limit. */
+  long paced() {
+    return paced;
   }
 
   /** Forgets everything; answers to posts already out are ignored. */

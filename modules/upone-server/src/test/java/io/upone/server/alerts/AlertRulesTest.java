@@ -96,16 +96,17 @@ class AlertRulesTest {
   }
 
   @Test
-  void theThirdAbnormalEndWithinTheWindowIsFlapping() {
+  void theThirdFailureWithinTheWindowIsFlapping() {
     app("/a", "#a", HOOK);
-    for (int i = 0; i < 4; i++) launch("t" + i, "/a", "h", 1);
+    for (int i = 0; i < 5; i++) launch("t" + i, "/a", "h", 1);
     assertEquals(1, status("t0", TaskState.TASK_FAILED, "", "", 1, 1_000).size());
     assertEquals(1, status("t1", TaskState.TASK_FAILED, "", "", 1, 70_000).size(), "the first is out of the window");
-    List<Alert> third = status("t2", TaskState.TASK_LOST, "", "gone", 0, 80_000);
+    assertEquals(1, status("t4", TaskState.TASK_LOST, "agent_lost", "gone", 0, 75_000).size(), "a lost agent is no failure");
+    List<Alert> third = status("t2", TaskState.TASK_ERROR, "", "bad", 0, 80_000);
     assertEquals(1, third.size());
     List<Alert> fourth = status("t3", TaskState.TASK_FAILED, "", "boom", 1, 90_000);
     assertEquals(List.of(AlertKind.TASK_FAILED, AlertKind.FLAPPING), fourth.stream().map(Alert::kind).toList());
-    assertEquals("3 tasks ended abnormally within 60 s; last: TASK_FAILED boom", fourth.get(1).message());
+    assertEquals("3 tasks failed within 60 s; last: TASK_FAILED boom", fourth.get(1).message());
   }
 
   @Test

@@ -94,7 +94,8 @@ public final class UponeServer {
           HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode);
           return vertx.deployVerticle(new EventJsonPublisher(registry))
               .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
-              .compose(id -> vertx.deployVerticle(new AlertVerticle(log, config.alerts(), mode::taskOutput, registry, Clock.systemUTC())))
+              .compose(id -> vertx.deployVerticle(new AlertVerticle(log, config.alerts(), mode::taskOutput, registry, Clock.systemUTC()),
+                  AlertVerticle.deployment()))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
               .map(agent -> new UponeServer(config, vertx, log, feed, http, agent))

@@ -71,6 +71,15 @@ public final class AlertVerticle extends AbstractVerticle {
   private long dropped;
   private long held;
 
+  /**
+   * On a worker thread, not an event loop: alerting is never urgent, and its first message loads
+   * JSON and HTTP client classes for seconds on a busy machine; on an event loop it would share
+   * with the scheduling verticles, that stall would be theirs too.
+   */
+  public static io.vertx.core.DeploymentOptions deployment() {
+    return new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER);
+  }
+
   public AlertVerticle(EventLog log, AlertSettings settings, TaskOutput output, MeterRegistry registry, Clock clock) {
     this.log = log;
     this.settings = settings;

@@ -44,6 +44,9 @@ final class AlertLine {
       b.append(", CREATED: ").append(TIME.format(Instant.ofEpochMilli(g.firstCreatedMs)));
       if (g.lastCreatedMs != g.firstCreatedMs) b.append(" .. ").append(TIME.format(Instant.ofEpochMilli(g.lastCreatedMs)));
     }
+    if (!g.exitCodes.isEmpty()) {
+      b.append(", EXIT: ").append(g.exitCodes.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+    }
     b.append(", MSG: ").append(cut(String.join(" | ", g.messages)));
     if (g.moreMessages > 0) b.append(" (+").append(g.moreMessages).append(" other messages)");
     List<String> ids = g.samples.stream().map(Alert::taskId).filter(t -> !t.isEmpty()).toList();

@@ -18,6 +18,7 @@ final class Group {
   final Map<String, Integer> apps = new TreeMap<>();
   final Set<String> images = new LinkedHashSet<>();
   final Set<String> messages = new LinkedHashSet<>();
+  final Set<Integer> exitCodes = new java.util.TreeSet<>();
   /** Log index → alerts of it in this group: released from the watermark's pending when the message is done. */
   final TreeMap<Long, Integer> indexes = new TreeMap<>();
   int count;
@@ -37,6 +38,7 @@ final class Group {
     if (samples.size() < SAMPLES) samples.add(a);
     apps.merge(a.appId(), 1, Integer::sum);
     if (!a.image().isEmpty() && images.size() < 3) images.add(a.image());
+    if (a.exitCode() != null && exitCodes.size() < 5) exitCodes.add(a.exitCode());
     if (messages.size() < 3 || messages.contains(a.message())) messages.add(a.message());
     else moreMessages++;
     if (a.createdMs() > 0) {

@@ -49,6 +49,15 @@ class AlertLineTest {
   }
 
   @Test
+  void aGroupOfFailuresSaysTheirExitCodes() {
+    Group g = new Group(AlertKind.TASK_FAILED, R, "h1", 0);
+    g.add(new Alert(1, 0, AlertKind.TASK_FAILED, R, "/web", "w1", "h1", "./run", CREATED, "exited", 3, "a1"));
+    g.add(new Alert(2, 0, AlertKind.TASK_FAILED, R, "/web", "w2", "h1", "./run", CREATED, "exited", 1, "a1"));
+    assertEquals("TASK_FAILED \u00d72 - HOST: h1, APP: /web, IMG: ./run, CREATED: 2026-11-30 10:07:47 UTC, EXIT: 1, 3, "
+        + "MSG: exited\nTASKS: w1, w2", AlertLine.of(g));
+  }
+
+  @Test
   void longTextIsCut() {
     Alert a = new Alert(1, 0, AlertKind.RAISED, R, "/web", "", "", "", 0, "x".repeat(10_000), null, "");
     assertTrue(AlertLine.of(a).length() < 400);

@@ -21,6 +21,8 @@ final class TaskDirectory {
   record Info(String appId, String agentId, String host, String image, long launchedAtMs, String runId, long endedBy) {}
 
   private final Map<String, Info> live = new HashMap<>();
+  /** Apps, agents, hosts and images repeat across thousands of tasks: one copy of each. */
+  private final Map<String, String> pool = new HashMap<>();
   private final LinkedHashMap<String, Info> ended;
 
   TaskDirectory(int keepEnded) {
@@ -35,8 +37,8 @@ final class TaskDirectory {
   /** Every live task of {@code s} (the feed delivers what follows; repeats are harmless). */
   void seed(State s) {
     for (Task t : s.tasks()) {
-      live.putIfAbsent(t.id(), new Info(t.appId(), t.agentId(), t.hostname(), image(s, t.appId(), t.appVersion()),
-          t.launchedAtMs(), t.runId(), 0));
+      live.putIfAbsent(t.id(), new Info(one(t.appId()), one(t.agentId()), one(t.hostname()),
+          one(image(s, t.appId(), t.appVersion())), t.launchedAtMs(), t.runId(), 0));
     }
   }
 
@@ -44,8 +46,8 @@ final class TaskDirectory {
   void onEvent(Event e, State s) {
     if (e.hasTaskLaunched()) {
       TaskLaunched l = e.getTaskLaunched();
-      live.put(l.getTaskId(), new Info(l.getAppId(), l.getAgentId(), l.getHostname(),
-          image(s, l.getAppId(), l.getAppVersion()), e.getTimestampMs(), l.getRunId(), 0));
+      live.put(l.getTaskId(), new Info(one(l.getAppId()), one(l.getAgentId()), one(l.getHostname()),
+          one(image(s, l.getAppId(), l.getAppVersion())), e.getTimestampMs(), l.getRunId(), 0));
     } else if (e.hasTaskStatusChanged() && Task.isTerminal(e.getTaskStatusChanged().getState())) {
       Info i = live.remove(e.getTaskStatusChanged().getTaskId());
       if (i != null) {
@@ -53,6 +55,12 @@ final class TaskDirectory {
             i.runId, e.getIndex()));
       }
     }
+  }
+
+  private String one(String s) {
+    if (pool.size() > 100_000) pool.clear(); // a bound, not a cache policy: what is in use is added again
+    String have = pool.putIfAbsent(s, s);
+    return have == null ? s : have;
   }
 
   Info find(String taskId) {

@@ -36,6 +36,8 @@ public final class AlertVerticle extends AbstractVerticle {
   /** With nothing to deliver, the watermark is still recorded this often (bounds a new leader's replay). */
   private static final long IDLE_MARK_MS = 30_000;
   private static final long IDLE_MARK_EVENTS = 10_000;
+  /** With no watermark yet (alerting new to this log), events older than this are not alerted. */
+  private static final long FIRST_LOOK_BACK_MS = 600_000;
 
   /** The end of a task's output (best effort); the driver knows where it is. */
   public interface TaskOutput {
@@ -60,6 +62,7 @@ public final class AlertVerticle extends AbstractVerticle {
   private final Watermark watermark = new Watermark();
   private final List<Event> buffered = new ArrayList<>();
   private boolean replaying;
+  private long staleBeforeMs;
   private long epoch;
   private long timer = -1;
   private int preparing;
@@ -119,6 +122,8 @@ public final class AlertVerticle extends AbstractVerticle {
     long from = recorded > 0 ? recorded : s.lastEventIndex() <= IDLE_MARK_EVENTS ? 0 : s.lastEventIndex();
     watermark.start(from);
     lastMarkMs = clock.millis();
+    // a log alerting has never recorded anything for (just upgraded) may hold old ends: not news
+    staleBeforeMs = recorded > 0 ? 0 : lastMarkMs - FIRST_LOOK_BACK_MS;
     replaying = true;
     long tick = Math.max(20, Math.min(100, settings.groupMs() / 4));
     timer = vertx.setPeriodic(tick, id -> tick());
@@ -184,7 +189,9 @@ public final class AlertVerticle extends AbstractVerticle {
     if (e.getIndex() <= watermark.derivedThrough()) return; // already looked at (replay and feed overlap)
     if (e.hasAlertsSent()) return; // the watermark itself is no work: not counted, or it would chase itself
     long now = clock.millis();
-    for (Alert a : rules.of(e, s)) {
+    List<Alert> alerts = rules.of(e, s); // (also when stale: flapping counts its failures)
+    if (e.getTimestampMs() < staleBeforeMs) alerts = List.of();
+    for (Alert a : alerts) {
       if (grouping.add(a, now, queued() < settings.queueLimit())) {
         watermark.pending(a.index());
       } else {

@@ -2,15 +2,15 @@
 # `make bench`: benchmarks that print figures and their ratio to a baseline measured in the same
 # run. Not tests: they take minutes and their numbers depend on the machine.
 #   scripts/bench.sh            # all
-#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement, scheduling, mesos, deploy, api, bridge
+#   scripts/bench.sh append     # one of: append, recovery (scripts/bench-eventlog.sh), launch, cron, placement, scheduling, mesos, deploy, api, bridge, alerts
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 case "$which" in
   all) scripts/bench-eventlog.sh all ;;
   append|recovery) scripts/bench-eventlog.sh "$which" ;;
-  launch|cron|placement|scheduling|mesos|deploy|api|bridge) ;;
-  *) echo "usage: $0 [all|append|recovery|launch|cron|placement|scheduling|mesos|deploy|api|bridge]" >&2; exit 2 ;;
+  launch|cron|placement|scheduling|mesos|deploy|api|bridge|alerts) ;;
+  *) echo "usage: $0 [all|append|recovery|launch|cron|placement|scheduling|mesos|deploy|api|bridge|alerts]" >&2; exit 2 ;;
 esac
 CP=""
 RUNDIR=$(mktemp -d -t upone-bench.XXXXXX)
@@ -50,6 +50,10 @@ fi
 if [ "$which" = all ] || [ "$which" = deploy ]; then
   echo "== rolling deployment: 3-node raft, 1,000 simulated agents, 1,000 instances, minimumHealthCapacity 0.9 (issue: deployments) =="
   bench_main io.upone.bench.DeployBench
+fi
+if [ "$which" = all ] || [ "$which" = alerts ]; then
+  echo "== alert storm: 1,000 LOST tasks to Slack (a local receiver) while scheduling, with and without (issue: monitoring) =="
+  bench_main io.upone.bench.AlertStormBench
 fi
 if [ "$which" = all ] || [ "$which" = launch ]; then
   echo "== master-agent launches, real processes (issue: master-agent mode) =="

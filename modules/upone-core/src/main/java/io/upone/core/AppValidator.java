@@ -26,7 +26,6 @@ public final class AppValidator {
   private static final Set<String> HEALTH_PROTOCOLS =
       Set.of("HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_HTTP", "MESOS_HTTPS", "MESOS_TCP");
   private static final Pattern NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$");
-  private static final Pattern CHANNEL = Pattern.compile("^#?[a-z0-9_.-]{1,80}$");
 
   private AppValidator() {}
 
@@ -78,9 +77,7 @@ public final class AppValidator {
       readinessCheck(s, s.getReadinessChecks(i), "readinessChecks[" + i + "]", e);
     }
     if (s.hasLoadBalancer()) loadBalancer(s, e);
-    if (!s.getAlertChannel().isEmpty() && !CHANNEL.matcher(s.getAlertChannel()).matches()) {
-      e.add(new FieldError("alertChannel", "must be a Slack channel name like #team-alerts"));
-    }
+    AlertRoute.validate(s.getAlertChannel(), s.getAlertWebhook(), e);
     return e;
   }
 

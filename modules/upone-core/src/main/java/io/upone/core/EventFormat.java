@@ -19,7 +19,9 @@ public final class EventFormat {
    * ({@code DeploymentStarted}, {@code DeploymentPhaseChanged}, {@code DeploymentFinished}),
    * {@code AlertRaised}, zones ({@code ZoneCreated}, {@code ZoneUpdated}, {@code ZoneDeleted}),
    * and a snapshot's app versions, deployments and zones. 4: readiness ({@code TaskReady}, apps
-   * with {@code readinessChecks}, a task's {@code ready}) and the blue-green phase {@code SWITCHING}.
+   * with {@code readinessChecks}, a task's {@code ready}) and the blue-green phase {@code SWITCHING};
+   * alerting ({@code AlertsSent} and a snapshot's watermark; an app or job spec that names its own
+   * Slack webhook, whose loss would change an older build's app config hashes).
    */
   public static final int CURRENT = 4;
 
@@ -29,14 +31,21 @@ public final class EventFormat {
   public static int of(Event e) {
     return switch (e.getPayloadCase()) {
       case MEMBER_ADDRESSED -> 2;
-      case TASK_READY -> 4;
-      // an older build would keep the spec but not know to wait for readiness (or for the LB switch)
-      case APP_CREATED -> e.getAppCreated().getSpec().getReadinessChecksCount() > 0 ? 4 : 1;
-      case APP_UPDATED -> e.getAppUpdated().getSpec().getReadinessChecksCount() > 0 ? 4 : 1;
+      case TASK_READY, ALERTS_SENT -> 4;
+      // an older build would keep the spec but not know to wait for readiness (or for the LB switch),
+      // or would count an unknown webhook field in the app's config hash
+      case APP_CREATED -> needs4(e.getAppCreated().getSpec()) ? 4 : 1;
+      case APP_UPDATED -> needs4(e.getAppUpdated().getSpec()) ? 4 : 1;
+      case JOB_CREATED -> e.getJobCreated().getSpec().getAlertWebhook().isEmpty() ? 1 : 4;
+      case JOB_UPDATED -> e.getJobUpdated().getSpec().getAlertWebhook().isEmpty() ? 1 : 4;
       case DEPLOYMENT_PHASE_CHANGED -> e.getDeploymentPhaseChanged().getPhase() == DeploymentPhase.SWITCHING ? 4 : 3;
       case DEPLOYMENT_STARTED, DEPLOYMENT_FINISHED, ALERT_RAISED, ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> 3;
       default -> 1;
     };
+  }
+
+  private static boolean needs4(io.upone.core.proto.AppSpec s) {
+    return s.getReadinessChecksCount() > 0 || !s.getAlertWebhook().isEmpty();
   }
 
   /** The format a reader needs to apply every event of the entry. */

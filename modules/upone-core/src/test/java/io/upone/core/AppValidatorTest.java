@@ -66,7 +66,13 @@ class AppValidatorTest {
         Arguments.of("\"loadBalancer\": {\"upstream\": \"Web.Upone\"}", "loadBalancer.upstream"),
         Arguments.of("\"loadBalancer\": {\"upstream\": \"web.upone\", \"zones\": [\"Edge\"]}", "loadBalancer.zones[0]"),
         Arguments.of("\"loadBalancer\": {\"upstream\": \"web.upone\", \"zone\": \"e\", \"portIndex\": 3}", "loadBalancer.portIndex"),
-        Arguments.of("\"alertChannel\": \"#Team Alerts\"", "alertChannel"));
+        Arguments.of("\"alertChannel\": \"#Team Alerts\"", "alerts.channel"),
+        Arguments.of("\"alerts\": {\"channel\": \"#Team Alerts\"}", "alerts.channel"),
+        Arguments.of("\"alerts\": {\"channel\": \"#team\", \"webhook\": \"hooks.slack.com/services/x\"}", "alerts.webhook"),
+        Arguments.of("\"alerts\": {\"webhook\": \"ftp://hooks.slack.com/x\"}", "alerts.webhook"),
+        Arguments.of("\"alerts\": {\"webhook\": \"https://hooks slack.com/x\"}", "alerts.webhook"),
+        Arguments.of("\"alerts\": {\"webhook\": \"https:///services/x\"}", "alerts.webhook"),
+        Arguments.of("\"alerts\": {\"webhook\": \"https://u:p@hooks.slack.com/x\"}", "alerts.webhook"));
   }
 
   @ParameterizedTest

@@ -81,7 +81,7 @@ public final class JobJson {
     r.integer("runTimeoutSeconds", 0, 86_400 * 7).ifPresent(v -> b.setRunTimeoutSeconds(v.intValue()));
     r.bool("suspended").ifPresent(b::setSuspended);
     r.integer("historyLimit", 1, 1000).ifPresent(v -> b.setHistoryLimit(v.intValue()));
-    r.string("alertChannel").ifPresent(b::setAlertChannel);
+    io.upone.core.AlertRoute.read(r, b::setAlertChannel, b::setAlertWebhook);
     r.integer("version", 0, Long.MAX_VALUE).ifPresent(b::setVersion);
     r.finish();
 
@@ -109,6 +109,7 @@ public final class JobJson {
     io.upone.core.Amounts.atMost(b.getMem(), io.upone.core.Amounts.MAX_MEM, "mem", errors);
     io.upone.core.Amounts.atMost(b.getDisk(), io.upone.core.Amounts.MAX_DISK, "disk", errors);
     io.upone.core.Amounts.atMost(b.getRetryBackoffSeconds(), io.upone.core.Amounts.MAX_SECONDS, "retryBackoffSeconds", errors);
+    io.upone.core.AlertRoute.validate(b.getAlertChannel(), b.getAlertWebhook(), errors);
     for (int i = 0; i < b.getConstraintsCount(); i++) AppValidator.constraint(b.getConstraints(i), "constraints[" + i + "]", errors);
     if (!errors.isEmpty()) throw Problem.invalid(errors).asFailure();
     return b.build();
@@ -132,7 +133,7 @@ public final class JobJson {
         .put("startingDeadlineSeconds", j.getStartingDeadlineSeconds()).put("retries", j.getRetries())
         .put("retryBackoffSeconds", j.getRetryBackoffSeconds()).put("runTimeoutSeconds", j.getRunTimeoutSeconds())
         .put("suspended", j.getSuspended()).put("historyLimit", j.getHistoryLimit()).put("version", j.getVersion());
-    if (!j.getAlertChannel().isEmpty()) o.put("alertChannel", j.getAlertChannel());
+    io.upone.core.AlertRoute.write(o, j.getAlertChannel(), j.getAlertWebhook());
     return o;
   }
 }

@@ -58,7 +58,8 @@ public final class Main implements Runnable {
         + "deploy-deadline-s, health-kill-budget, lost-budget, "
         + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
         + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join, "
-        + "tokens-file, tokens, agent-secret, tls-cert, tls-key, tls-ca")
+        + "tokens-file, tokens, agent-secret, tls-cert, tls-key, tls-ca, "
+        + "slack-webhook, alerts-channel, alerts-group-ms, alerts-dedupe-s, alerts-per-minute, alerts-queue, alerts-flap")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;

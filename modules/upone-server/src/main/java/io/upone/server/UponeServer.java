@@ -11,6 +11,7 @@ import io.upone.core.driver.Resources;
 import io.upone.eventlog.RaftConfig;
 import io.upone.server.bridge.BridgeAuth;
 import io.upone.server.bridge.EventBridge;
+import io.upone.server.alerts.AlertVerticle;
 import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.EventJsonPublisher;
 import io.upone.server.driver.DriverMode;
@@ -133,6 +134,8 @@ public final class UponeServer {
               .compose(id -> NodeMeters.start(vertx, log, mode, registry)).map(m -> meters[0] = m)
               .compose(id -> vertx.deployVerticle(bridge))
               .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
+              .compose(id -> vertx.deployVerticle(new AlertVerticle(log, config.alerts(), mode::taskOutput, meters[0].alerts(), Clock.systemUTC()),
+                  AlertVerticle.deployment()))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
               .map(agent -> new UponeServer(config, vertx, log, feed, http, agent, bridge, meters[0]))

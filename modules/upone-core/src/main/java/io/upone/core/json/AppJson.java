@@ -32,7 +32,7 @@ import java.util.Optional;
 
 /**
  * The JSON form of an app: Marathon's app definition wherever the concept is the same, plus
- * upone's own fields ({@code loadBalancer}, {@code alertChannel}). Reading collects every type
+ * upone's own fields ({@code loadBalancer}, {@code alerts}; the older {@code alertChannel} is still read). Reading collects every type
  * error and unknown field; meaning is checked by {@link io.upone.core.AppValidator}.
  */
 public final class AppJson {
@@ -103,7 +103,7 @@ public final class AppJson {
     r.number("backoffFactor").ifPresent(b::setBackoffFactor);
     r.number("maxLaunchDelaySeconds").ifPresent(b::setMaxLaunchDelaySeconds);
     r.integer("taskKillGracePeriodSeconds", 0, 86_400).ifPresent(v -> b.setTaskKillGracePeriodSeconds(v.intValue()));
-    r.string("alertChannel").ifPresent(b::setAlertChannel);
+    io.upone.core.AlertRoute.read(r, b::setAlertChannel, b::setAlertWebhook);
     Optional<Long> version = r.integer("version", 0, Long.MAX_VALUE);
     version.ifPresent(b::setVersion);
     b.addAllUris(r.strings("uris"));
@@ -491,7 +491,7 @@ public final class AppJson {
       if (s.getLoadBalancer().getPortIndex() > 0) lb.put("portIndex", s.getLoadBalancer().getPortIndex());
       if (s.getLoadBalancer().getWeight() > 0) lb.put("weight", s.getLoadBalancer().getWeight());
     }
-    if (!s.getAlertChannel().isEmpty()) o.put("alertChannel", s.getAlertChannel());
+    io.upone.core.AlertRoute.write(o, s.getAlertChannel(), s.getAlertWebhook());
     o.put("version", s.getVersion());
     return o;
   }

@@ -42,7 +42,7 @@ final class AppVersions {
    */
   static long configHash(AppSpec spec) {
     AppSpec task = spec.toBuilder().clearVersion().clearInstances().clearUpgradeStrategy().clearBackoffSeconds()
-        .clearBackoffFactor().clearMaxLaunchDelaySeconds().clearAlertChannel().clearLoadBalancer().build();
+        .clearBackoffFactor().clearMaxLaunchDelaySeconds().clearAlertChannel().clearAlertWebhook().clearLoadBalancer().build();
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       CodedOutputStream out = CodedOutputStream.newInstance(bytes);

@@ -54,6 +54,7 @@ public final class State {
   private String frameworkId = "";
   private String frameworkMaster = "";
   private long lastEventIndex;
+  private long alertsSentThrough;
   private long lastEntryIndex;
   private long lastTerm;
   /** A view: what the writer held when it was taken, never changed after. */
@@ -82,6 +83,7 @@ public final class State {
     this.frameworkId = w.frameworkId;
     this.frameworkMaster = w.frameworkMaster;
     this.lastEventIndex = w.lastEventIndex;
+    this.alertsSentThrough = w.alertsSentThrough;
     this.lastEntryIndex = w.lastEntryIndex;
     this.lastTerm = w.lastTerm;
     this.frozen = true;
@@ -224,6 +226,11 @@ public final class State {
     return frameworkMaster;
   }
 
+  /** Alerting's watermark: alerts of events up to this index were delivered or given up ({@code AlertsSent}). */
+  public long alertsSentThrough() {
+    return alertsSentThrough;
+  }
+
   public long lastEventIndex() {
     return lastEventIndex;
   }
@@ -299,6 +306,11 @@ public final class State {
           : jobs.check(e);
       case JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> jobs.check(e);
       case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED -> deployments.check(e);
+      // a deposed leader's late watermark must not move it back
+      case ALERTS_SENT -> e.getAlertsSent().getThroughIndex() <= alertsSentThrough
+          ? Optional.of(Problem.conflict("stale_watermark", "alerts are already recorded sent through index "
+              + alertsSentThrough + ", not moving back to " + e.getAlertsSent().getThroughIndex()))
+          : Optional.empty();
       default -> Optional.empty();
     };
   }
@@ -359,6 +371,7 @@ public final class State {
       case DEPLOYMENT_PHASE_CHANGED -> deployments.onPhaseChanged(e.getDeploymentPhaseChanged());
       case DEPLOYMENT_FINISHED -> deployments.onFinished(e.getDeploymentFinished(), e.getTimestampMs());
       case ALERT_RAISED -> { } // a fact for alerting and the record; it changes no state
+      case ALERTS_SENT -> alertsSentThrough = e.getAlertsSent().getThroughIndex();
       case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> zones.apply(e);
       case MEMBER_ADDRESSED -> onMemberAddressed(e.getMemberAddressed());
       case TASK_READY -> onTaskReady(e.getTaskReady(), e.getTimestampMs());
@@ -463,19 +476,28 @@ public final class State {
     b.addAllZones(zones.sorted());
     new java.util.TreeMap<>(memberUrls()).forEach((raft, url) -> b.addMembers(
         io.upone.core.proto.MemberAddressed.newBuilder().setRaftEndpoint(raft).setHttpUrl(url)));
+    if (alertsSentThrough > 0) b.setAlertsSentThrough(alertsSentThrough);
     // an older build would drop what it does not know and hold another state: make it refuse the snapshot
     boolean readiness = b.getAppsList().stream().anyMatch(a -> a.getReadinessChecksCount() > 0)
         || b.getTasksList().stream().anyMatch(TaskRecord::getReady)
         || b.getDeploymentsList().stream().anyMatch(d -> d.getPhase() == io.upone.core.proto.DeploymentPhase.SWITCHING);
-    int format = readiness ? 4
+    int format = readiness || alertsSentThrough > 0 || namesWebhook(b) ? 4
         : b.getAppHistoriesCount() > 0 || b.getDeploymentsCount() > 0 || b.getZonesCount() > 0 ? 3
         : b.getMembersCount() > 0 ? 2 : 1;
     if (format > 1) b.setFormat(format);
     return b.build();
   }
 
+  private static boolean namesWebhook(StateSnapshot.Builder b) {
+    return b.getAppsList().stream().anyMatch(a -> !a.getAlertWebhook().isEmpty())
+        || b.getJobsList().stream().anyMatch(j -> !j.getSpec().getAlertWebhook().isEmpty())
+        || b.getAppHistoriesList().stream().flatMap(h -> h.getVersionsList().stream())
+            .anyMatch(v -> !v.getSpec().getAlertWebhook().isEmpty());
+  }
+
   public static State restore(StateSnapshot s) {
     State st = new State();
+    st.alertsSentThrough = s.getAlertsSentThrough();
     st.lastEventIndex = s.getLastEventIndex();
     st.lastEntryIndex = s.getLastEntryIndex();
     st.lastTerm = s.getLastTerm();

@@ -161,9 +161,13 @@ class ReplayDeterminismTest {
     } else if (k < 19) {
       e.setDeploymentFinished(io.upone.core.proto.DeploymentFinished.newBuilder().setDeploymentId(id).setAppId(appId)
           .setOutcome(io.upone.core.proto.DeploymentOutcome.forNumber(1 + rnd.nextInt(4))).setReason("done"));
-    } else {
+    } else if (rnd.nextBoolean()) {
       e.setAlertRaised(io.upone.core.proto.AlertRaised.newBuilder().setKind("kill_budget_exhausted").setAppId(appId)
           .setMessage("test"));
+    } else {
+      // alerting's watermark: forward mostly, sometimes stale (refused)
+      long through = rnd.nextInt(4) == 0 ? view.alertsSentThrough() : view.lastEventIndex();
+      e.setAlertsSent(io.upone.core.proto.AlertsSent.newBuilder().setThroughIndex(through).setSent(rnd.nextInt(3)));
     }
     return e.build();
   }

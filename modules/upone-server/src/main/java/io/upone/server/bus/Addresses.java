@@ -49,4 +49,8 @@ public final class Addresses {
   public static final String LB_QUERIES = "upone.lb.queries";
   /** Published, JSON: an LB confirmed an upstream ({zone, upstream, instance, servers, waitedMs}). */
   public static final String LB_SYNCED = "upone.lb.synced";
+
+  // local: alerts (alerts/)
+  /** Request/reply: the alerting's status (JSON: leading, queued, sent, dropped, watermark). */
+  public static final String ALERTS_STATUS = "upone.alerts.status";
 }

@@ -45,6 +45,7 @@ public final class EventJson {
       case DEPLOYMENT_PHASE_CHANGED -> "DeploymentPhaseChanged";
       case DEPLOYMENT_FINISHED -> "DeploymentFinished";
       case ALERT_RAISED -> "AlertRaised";
+      case ALERTS_SENT -> "AlertsSent";
       case ZONE_CREATED -> "ZoneCreated";
       case ZONE_UPDATED -> "ZoneUpdated";
       case ZONE_DELETED -> "ZoneDeleted";
@@ -60,7 +61,7 @@ public final class EventJson {
       case TASK_LAUNCHED, TASK_STATUS_CHANGED, TASK_READY -> Addresses.EVENTS_TASK;
       case JOB_CREATED, JOB_UPDATED, JOB_DELETED, JOB_RUN_FIRED, JOB_RUN_MISSED, JOB_RUN_FINISHED -> Addresses.EVENTS_JOB;
       case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED, DEPLOYMENT_FINISHED -> Addresses.EVENTS_DEPLOYMENT;
-      case ALERT_RAISED -> Addresses.EVENTS_ALERT;
+      case ALERT_RAISED, ALERTS_SENT -> Addresses.EVENTS_ALERT;
       case ZONE_CREATED, ZONE_UPDATED, ZONE_DELETED -> Addresses.EVENTS_ZONE;
       default -> Addresses.EVENTS_FRAMEWORK;
     };

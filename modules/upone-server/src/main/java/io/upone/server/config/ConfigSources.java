@@ -23,7 +23,8 @@ public final class ConfigSources {
       "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
       "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join",
       "tokens-file", "tokens", "agent-secret", "tls-cert", "tls-key", "tls-ca",
-      "bridge-tcp-port", "bridge-sockjs-path", "bridge-token", "bridge-max-frame-bytes", "bridge-max-queue-bytes", "bridge-max-held");
+      "bridge-tcp-port", "bridge-sockjs-path", "bridge-token", "bridge-max-frame-bytes", "bridge-max-queue-bytes", "bridge-max-held",
+      "slack-webhook", "alerts-channel", "alerts-group-ms", "alerts-dedupe-s", "alerts-per-minute", "alerts-queue", "alerts-flap");
 
   private ConfigSources() {}
 
@@ -66,7 +67,7 @@ public final class ConfigSources {
     }
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
-        sched, local, mesos(v, httpPort), security(v), bridge(v));
+        sched, local, mesos(v, httpPort), security(v), bridge(v), io.upone.server.alerts.AlertSettings.from(v));
   }
 
   /** {@code bridge-*}: the event bus bridge (TCP port, SockJS path, token, limits). */

@@ -14,17 +14,27 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
                            long snapshotEveryEvents, int maxBatchProposals, int electionTimeoutMs,
                            long maxBodyBytes, SchedulerConfig scheduler, LocalAgent localAgent,
                            io.upone.mesos.MesosConfig mesos, SecurityConfig security,
-                           io.upone.server.bridge.BridgeConfig bridge) {
+                           io.upone.server.bridge.BridgeConfig bridge,
+                           io.upone.server.alerts.AlertSettings alerts) {
 
   /** The agent `make run` embeds: same process, tasks ended when the node stops. Null = none. */
   public record LocalAgent(String resources, String attributes, String hostname) {}
 
   public static final long DEFAULT_MAX_BODY = 1 << 20;
 
+  /** Without security, bridge and alert settings: their defaults (no default webhook; apps and jobs alert through their own). */
+  public ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers, long snapshotEveryEvents,
+                      int maxBatchProposals, int electionTimeoutMs, long maxBodyBytes, SchedulerConfig scheduler,
+                      LocalAgent localAgent, io.upone.mesos.MesosConfig mesos) {
+    this(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals, electionTimeoutMs, maxBodyBytes,
+        scheduler, localAgent, mesos, null, null, null);
+  }
+
   public ServerConfig {
     peers = List.copyOf(peers);
     if (security == null) security = SecurityConfig.OFF;
     if (bridge == null) bridge = io.upone.server.bridge.BridgeConfig.defaults();
+    if (alerts == null) alerts = io.upone.server.alerts.AlertSettings.defaults();
     if (mesos != null && localAgent != null) {
       throw new IllegalArgumentException("--mesos and --local-agent exclude each other: tasks run on Mesos agents or on upone's own");
     }
@@ -38,40 +48,45 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
   public static ServerConfig single(Path dataDir, int httpPort, int raftPort) {
     Peer self = new Peer("127.0.0.1:" + raftPort, "http://127.0.0.1:" + httpPort);
     return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 100_000, 4096, 1000, DEFAULT_MAX_BODY,
-        SchedulerConfig.defaults(), null, null, SecurityConfig.OFF, null);
+        SchedulerConfig.defaults(), null, null, SecurityConfig.OFF, null, null);
   }
 
   public ServerConfig withPeers(Peer newSelf, List<Peer> newPeers) {
     return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, security, bridge);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, security, bridge, alerts);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos, security, bridge);
+        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos, security, bridge, alerts);
   }
 
   public ServerConfig withLocalAgent(LocalAgent a) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos, security, bridge);
+        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos, security, bridge, alerts);
   }
 
   /** Drive a Mesos master instead of upone agents (null: native agents). */
   public ServerConfig withMesos(io.upone.mesos.MesosConfig m) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m, security, bridge);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m, security, bridge, alerts);
   }
 
   /** Tokens, agent secret, TLS (see {@link SecurityConfig}). */
   public ServerConfig withSecurity(SecurityConfig sec) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, sec, bridge);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, sec, bridge, alerts);
   }
 
   /** The event bus bridge's settings. */
   public ServerConfig withBridge(io.upone.server.bridge.BridgeConfig b) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, security, b);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, security, b, alerts);
+  }
+
+  public ServerConfig withAlerts(io.upone.server.alerts.AlertSettings a) {
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, security, bridge, a);
   }
 
   public String httpUrlOf(String raftEndpoint) {

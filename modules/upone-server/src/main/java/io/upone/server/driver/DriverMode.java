@@ -89,6 +89,11 @@ public abstract class DriverMode {
         "this server drives upone agents, not a Mesos framework; there is nothing to tear down", List.of()).asFailure());
   }
 
+  /** The end of a task's output (at most {@code bytes}; stderr, else stdout), for alerts; best effort. */
+  public Future<String> taskOutput(String agentId, String taskId, int bytes) {
+    return Future.failedFuture("the " + name + " driver does not serve task output");
+  }
+
   /** {@code GET /v1/agents} on the leader: the agents the driver knows. */
   public Future<JsonArray> agents() {
     if (context == null) return Future.succeededFuture(new JsonArray());

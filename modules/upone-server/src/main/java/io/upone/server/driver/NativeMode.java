@@ -27,6 +27,7 @@ final class NativeMode extends DriverMode {
   private final SchedulerConfig config;
   private final EventLog log;
   private TaskLogs logs;
+  private io.vertx.core.http.HttpClient outputClient;
 
   private final String agentSecret;
 
@@ -40,7 +41,8 @@ final class NativeMode extends DriverMode {
   @Override
   protected ClusterDriver build(Vertx vertx, Context context) {
     NativeDriver driver = new NativeDriver(vertx, context, config.heartbeatMs(), config.agentTimeoutMs()).agentSecret(agentSecret);
-    logs = new TaskLogs(vertx, log, vertx.createHttpClient(),
+    outputClient = vertx.createHttpClient();
+    logs = new TaskLogs(vertx, log, outputClient,
         agentId -> Future.future(p -> driver.agentUrl(agentId, p::complete)), agentSecret);
     return driver;
   }
@@ -82,6 +84,27 @@ final class NativeMode extends DriverMode {
   @Override
   public Future<JsonArray> agents() {
     return Future.future(p -> agentsDriver().describe(p::complete));
+  }
+
+  /** Asks the task's agent, which keeps an ended task's output in its sandbox. */
+  @Override
+  public Future<String> taskOutput(String agentId, String taskId, int bytes) {
+    NativeDriver d = agentsDriver();
+    if (d == null || outputClient == null) return Future.failedFuture("not driving agents now");
+    return Future.<String>future(p -> d.agentUrl(agentId, p::complete)).compose(url -> {
+      if (url == null) return Future.failedFuture("agent " + agentId + " is not registered");
+      return output(url, taskId, "stderr", bytes)
+          .compose(err -> err.isBlank() ? output(url, taskId, "stdout", bytes) : Future.succeededFuture(err));
+    });
+  }
+
+  private Future<String> output(String agentUrl, String taskId, String stream, int bytes) {
+    java.net.URI u = java.net.URI.create(agentUrl);
+    return outputClient.request(new io.vertx.core.http.RequestOptions().setHost(u.getHost()).setPort(u.getPort())
+            .setURI("/v1/tasks/" + taskId + "/logs?stream=" + stream + "&bytes=" + bytes).setTimeout(5000)
+            .putHeader(io.upone.agent.AgentSecret.HEADER, agentSecret == null ? "" : agentSecret))
+        .compose(req -> req.send())
+        .compose(r -> r.body().map(b -> r.statusCode() == 200 ? b.toString() : ""));
   }
 
   /** The body if it is a JSON object the driver can use; otherwise the request fails with a 400 naming each field. */

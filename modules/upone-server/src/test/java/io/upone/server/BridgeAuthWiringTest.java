@@ -22,18 +22,18 @@ class BridgeAuthWiringTest {
 
   @Test
   void theApiTokensWhenTheBridgeHasNone() {
-    BridgeAuth auth = UponeServer.bridgeAuth(BASE.withSecurity(new SecurityConfig(null, "r3ad-t0ken read monitor", null, null,
+    BridgeAuth auth = UponeServer.bridgeAuth(BASE.withSecurity(new SecurityConfig(null, "r3ad-t0ken-0123456789 read monitor", null, null,
         null, null)));
-    assertTrue(auth.accepts("r3ad-t0ken"));
+    assertTrue(auth.accepts("r3ad-t0ken-0123456789"));
     assertFalse(auth.accepts(null));
     assertFalse(auth.accepts("guess"));
   }
 
   @Test
   void itsOwnTokenWins() {
-    BridgeAuth auth = UponeServer.bridgeAuth(BASE.withSecurity(new SecurityConfig(null, "r3ad-t0ken read monitor", null, null,
+    BridgeAuth auth = UponeServer.bridgeAuth(BASE.withSecurity(new SecurityConfig(null, "r3ad-t0ken-0123456789 read monitor", null, null,
         null, null)).withBridge(BridgeConfig.defaults().withToken("bridge-only")));
     assertTrue(auth.accepts("bridge-only"));
-    assertFalse(auth.accepts("r3ad-t0ken"));
+    assertFalse(auth.accepts("r3ad-t0ken-0123456789"));
   }
 }

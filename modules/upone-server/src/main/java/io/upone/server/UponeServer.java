@@ -93,6 +93,7 @@ public final class UponeServer {
           HttpApiVerticle http = new HttpApiVerticle(config, log, registry, mode);
           return vertx.deployVerticle(new EventJsonPublisher(registry))
               .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
+              .compose(id -> io.upone.server.consul.ConsulIntegration.deploy(vertx, log, config.consul()))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
               .map(agent -> new UponeServer(config, vertx, log, feed, http, agent))

@@ -21,7 +21,8 @@ public final class ConfigSources {
       "snapshot-every", "max-batch", "election-timeout-ms", "max-body-bytes", "heartbeat-ms", "agent-timeout-ms",
       "kill-budget", "deploy-deadline-s", "health-kill-budget", "local-agent", "local-agent-resources", "local-agent-attributes",
       "placement-strategy", "placement-weight-attribute", "placement-agent-weights",
-      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join");
+      "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join",
+      "consul-address");
 
   private ConfigSources() {}
 
@@ -64,7 +65,7 @@ public final class ConfigSources {
     }
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
-        sched, local, mesos(v, httpPort));
+        sched, local, mesos(v, httpPort), consul(v));
   }
 
   /** Every setting after defaults, file, environment and flags are merged (keys as in {@link #KEYS}). */
@@ -94,6 +95,12 @@ public final class ConfigSources {
       if (val != null) v.put(k, val);
     });
     return v;
+  }
+
+  /** {@code consul-address}: the Consul agent's HTTP address; unset or blank = no Consul. */
+  private static io.upone.server.consul.ConsulConfig consul(Map<String, String> v) {
+    String a = v.get("consul-address");
+    return a == null || a.isBlank() ? null : io.upone.server.consul.ConsulConfig.parse(a);
   }
 
   /** {@code mesos}: master URL(s); the other mesos-* keys only matter with it. */

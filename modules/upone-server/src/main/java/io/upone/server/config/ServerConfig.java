@@ -13,7 +13,7 @@ import java.util.List;
 public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer self, List<Peer> peers,
                            long snapshotEveryEvents, int maxBatchProposals, int electionTimeoutMs,
                            long maxBodyBytes, SchedulerConfig scheduler, LocalAgent localAgent,
-                           io.upone.mesos.MesosConfig mesos) {
+                           io.upone.mesos.MesosConfig mesos, io.upone.server.consul.ConsulConfig consul) {
 
   /** The agent `make run` embeds: same process, tasks ended when the node stops. Null = none. */
   public record LocalAgent(String resources, String attributes, String hostname) {}
@@ -35,28 +35,34 @@ public record ServerConfig(Path dataDir, String httpHost, int httpPort, Peer sel
   public static ServerConfig single(Path dataDir, int httpPort, int raftPort) {
     Peer self = new Peer("127.0.0.1:" + raftPort, "http://127.0.0.1:" + httpPort);
     return new ServerConfig(dataDir, "127.0.0.1", httpPort, self, List.of(self), 100_000, 4096, 1000, DEFAULT_MAX_BODY,
-        SchedulerConfig.defaults(), null, null);
+        SchedulerConfig.defaults(), null, null, null);
   }
 
   public ServerConfig withPeers(Peer newSelf, List<Peer> newPeers) {
     return new ServerConfig(dataDir, httpHost, httpPort, newSelf, newPeers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, consul);
   }
 
   public ServerConfig withScheduler(SchedulerConfig s) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos);
+        electionTimeoutMs, maxBodyBytes, s, localAgent, mesos, consul);
   }
 
   public ServerConfig withLocalAgent(LocalAgent a) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos);
+        electionTimeoutMs, maxBodyBytes, scheduler, a, mesos, consul);
   }
 
   /** Drive a Mesos master instead of upone agents (null: native agents). */
   public ServerConfig withMesos(io.upone.mesos.MesosConfig m) {
     return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
-        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m);
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, m, consul);
+  }
+
+  /** Register services, read app env and agent attributes from this Consul agent (null: no Consul). */
+  public ServerConfig withConsul(io.upone.server.consul.ConsulConfig c) {
+    return new ServerConfig(dataDir, httpHost, httpPort, self, peers, snapshotEveryEvents, maxBatchProposals,
+        electionTimeoutMs, maxBodyBytes, scheduler, localAgent, mesos, c);
   }
 
   public String httpUrlOf(String raftEndpoint) {

@@ -80,6 +80,9 @@ public final class HttpApiVerticle extends AbstractVerticle {
     driver.routes(r, forwarder::forwardedToLeader);
     r.get("/v1/events").handler(events::handle);
     r.get("/v1/cluster").handler(cluster::cluster);
+    r.get("/v1/consul").handler(c -> vertx.eventBus().<io.vertx.core.json.JsonObject>request(io.upone.server.bus.Addresses.CONSUL_STATUS, "")
+        .onSuccess(m -> c.response().putHeader("Content-Type", "application/json").end(m.body().encode()))
+        .onFailure(t -> c.fail(t)));
     r.get("/v1/framework").handler(framework::get);
     r.post("/v1/framework/teardown").handler(framework::teardown);
     new ZonesApi(vertx, log, forwarder).routes(r);

@@ -57,7 +57,8 @@ public final class Main implements Runnable {
         + "snapshot-every, max-batch, election-timeout-ms, max-body-bytes, heartbeat-ms, agent-timeout-ms, kill-budget, "
         + "deploy-deadline-s, health-kill-budget, "
         + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
-        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join")
+        + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join, "
+        + "consul-address")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;
@@ -93,6 +94,8 @@ public final class Main implements Runnable {
     String mesosFailoverTimeout;
     @Option(names = "--mesos-codec", description = "protobuf or json on the wire (default protobuf)")
     String mesosCodec;
+    @Option(names = "--consul-address", description = "Consul agent to register services with and read app env and agent attributes from, e.g. http://127.0.0.1:8500 (default: none)")
+    String consulAddress;
     @Option(names = "--join", description = "URL of any member of an existing group: start with no group and ask it to add this node")
     String join;
 
@@ -117,6 +120,7 @@ public final class Main implements Runnable {
       flags.put("mesos-failover-timeout-s", mesosFailoverTimeout);
       flags.put("mesos-codec", mesosCodec);
       flags.put("join", join);
+      flags.put("consul-address", consulAddress);
       ServerConfig cfg;
       try {
         cfg = ConfigSources.resolve(config, System.getenv(), flags);

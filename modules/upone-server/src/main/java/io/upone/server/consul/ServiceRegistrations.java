@@ -4,6 +4,7 @@ import io.upone.core.proto.AppSpec;
 import io.upone.core.proto.Event;
 import io.upone.core.state.State;
 import io.upone.eventlog.EventLog;
+import io.upone.server.bus.AppsTouched;
 import io.upone.server.bus.Committed;
 import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.LeaderOnly;
@@ -17,7 +18,6 @@ import io.vertx.ext.consul.ServiceOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,8 +47,7 @@ public final class ServiceRegistrations extends AbstractVerticle {
   private final Map<String, Map<String, ServiceOptions>> desired = new HashMap<>();
   private final Map<String, JsonObject> registered = new HashMap<>();
   private final Map<String, Future<Void>> inFlight = new HashMap<>();
-  private final Set<String> recompute = new LinkedHashSet<>();
-  private boolean recomputeQueued;
+  private AppsTouched recompute;
   private long resyncTimer = -1;
   private long retryTimer = -1;
   private long verifyTimer = -1;
@@ -64,6 +63,11 @@ public final class ServiceRegistrations extends AbstractVerticle {
   @Override
   public void start() {
     client = ConsulClient.create(vertx, config.clientOptions());
+    recompute = new AppsTouched(context, () -> leadership.leading(), apps -> {
+      State now = log.state();
+      for (String app : apps) apply(now, app);
+      verifySoon();
+    });
     feed = CommittedFeed.onCommitted(vertx, this::committed);
     leadership = new LeaderOnly(vertx, log, this::lead, this::follow);
     leadership.start();
@@ -116,19 +120,7 @@ public final class ServiceRegistrations extends AbstractVerticle {
         default -> { }
       }
     }
-    if (!recompute.isEmpty() && !recomputeQueued) {
-      // one recompute per app for a burst of commits
-      recomputeQueued = true;
-      context.runOnContext(v -> {
-        recomputeQueued = false;
-        if (!leadership.leading()) return;
-        State now = log.state();
-        List<String> apps = new ArrayList<>(recompute);
-        recompute.clear();
-        for (String app : apps) apply(now, app);
-        verifySoon();
-      });
-    }
+    recompute.flush();
   }
 
   private String appOfRegistered(String registrationId) {

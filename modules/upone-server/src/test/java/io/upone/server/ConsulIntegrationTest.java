@@ -178,13 +178,21 @@ class ConsulIntegrationTest {
   void kvEnvReachesNewTasksAndTheAppsOwnEnvWins() throws Exception {
     kvPut("upone/apps/consul/envapp/env/GREETING", "hello");
     kvPut("upone/apps/consul/envapp/env/LEVEL", "from-kv");
-    kvSeen(kvPut("upone/apps/consul/envapp/env/not-an-env-name", "skipped"));
+    kvPut("upone/apps/consul/envapp/env/not-an-env-name", "skipped");
+    // bytes that are not UTF-8 text: skipped, not passed on mangled
+    java.net.http.HttpResponse<String> binary = TestNode.HTTP.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(consul.address() + "/v1/kv/upone/apps/consul/envapp/env/BINARY"))
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, (byte) 0xfe, 0x41})).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals("true", binary.body());
+    kvSeen(Long.parseLong(consulGet("/v1/kv/upone/apps/consul/envapp/env/BINARY").header("X-Consul-Index")));
+    assertEquals(2, status().getJsonObject("parts").getJsonObject("kvEnv").getInteger("skippedKeys"), status().encode());
     assertEquals(201, master.post("/v1/apps", app("/consul/envapp", 1, ", \"env\": {\"LEVEL\": \"from-app\"}")).status());
     TestNode.await("the task printed its env", WAIT, () -> envs("/consul/envapp").size() == 1);
     Map<String, String> first = envs("/consul/envapp").values().iterator().next();
     assertEquals("hello", first.get("GREETING"));
     assertEquals("from-app", first.get("LEVEL"), "the app's own env wins over KV");
-    assertTrue(first.keySet().stream().noneMatch(k -> k.contains("-")), first.toString());
+    assertTrue(first.keySet().stream().noneMatch(k -> k.contains("-") || k.equals("BINARY")), first.toString());
 
     kvSeen(kvPut("upone/apps/consul/envapp/env/GREETING", "bonjour"));
     assertEquals(200, master.put("/v1/apps/consul/envapp/instances", "{\"instances\": 2}").status());

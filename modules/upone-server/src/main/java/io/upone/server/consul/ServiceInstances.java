@@ -1,5 +1,6 @@
 package io.upone.server.consul;
 
+import io.upone.core.ConsulLabels;
 import io.upone.core.proto.AppSpec;
 import io.upone.core.proto.HealthCheck;
 import io.upone.core.state.State;
@@ -15,54 +16,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Which service instances an app should have in Consul, from the projection alone. An app opts in
- * with labels, as with marathon-consul: {@code consul} = {@code true} (service named after the
- * app id, {@code /team/web} → {@code team-web}) or the service name; tags are the labels whose
- * value is {@code tag}, plus {@code consul-tags} (comma separated); {@code consul-port-index}
- * picks the host port (default 0). Each RUNNING task that takes traffic (healthy, when the app has
+ * with labels ({@link ConsulLabels}); tags are the labels whose value is {@code tag}, plus
+ * {@code consul-tags} (comma separated). Each RUNNING task that takes traffic (healthy, when the app has
  * health checks: the load balancers' rule) is one instance, id {@code upone-<task id>}, with a
  * check: the app's HTTP health check if it has one, else TCP on the port.
  */
 public final class ServiceInstances {
-  public static final String LABEL = "consul";
-  public static final String TAGS_LABEL = "consul-tags";
-  public static final String PORT_LABEL = "consul-port-index";
   /** Meta key marking a registration as upone's: stale ones are removed on resync. */
   static final String OWNER_META = "upone-task";
   static final String ID_PREFIX = "upone-";
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?");
 
   private ServiceInstances() {}
-
-  /** The service an app registers as, or empty when it does not opt in (or names an unusable one). */
-  public static Optional<String> serviceName(AppSpec app) {
-    String v = app.getLabelsMap().get(LABEL);
-    if (v == null || v.isBlank() || v.equalsIgnoreCase("false")) return Optional.empty();
-    String name = v.equalsIgnoreCase("true") ? app.getId().substring(1).replace('/', '-').replace('.', '-') : v.trim();
-    return NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
-  }
-
-  /** Why the app's Consul labels are unusable, or empty when they are fine (or absent). */
-  public static Optional<String> problem(AppSpec app) {
-    Map<String, String> l = app.getLabelsMap();
-    String v = l.get(LABEL);
-    if (v != null && !v.isBlank() && !v.equalsIgnoreCase("false") && serviceName(app).isEmpty()) {
-      return Optional.of("labels.consul: '" + v + "' is not a service name (letters, digits and '-')");
-    }
-    String port = l.get(PORT_LABEL);
-    if (port != null && !port.matches("\\d{1,2}")) return Optional.of("labels.consul-port-index: '" + port + "' is not a port index");
-    return Optional.empty();
-  }
 
   static List<String> tags(AppSpec app) {
     List<String> out = new ArrayList<>();
     new TreeMap<>(app.getLabelsMap()).forEach((k, v) -> {
       if ("tag".equals(v)) out.add(k);
     });
-    String list = app.getLabelsMap().get(TAGS_LABEL);
+    String list = app.getLabelsMap().get(ConsulLabels.TAGS);
     if (list != null) for (String t : list.split(",")) if (!t.isBlank() && !out.contains(t.trim())) out.add(t.trim());
     return out;
   }
@@ -73,9 +47,9 @@ public final class ServiceInstances {
 
   /** The app's instances by registration id: empty if it does not opt in. */
   static Map<String, ServiceOptions> of(State s, AppSpec app) {
-    Optional<String> name = serviceName(app);
-    if (name.isEmpty() || problem(app).isPresent()) return Map.of();
-    int portIndex = Integer.parseInt(app.getLabelsMap().getOrDefault(PORT_LABEL, "0"));
+    Optional<String> name = ConsulLabels.serviceName(app);
+    if (name.isEmpty() || ConsulLabels.problem(app).isPresent()) return Map.of();
+    int portIndex = ConsulLabels.portIndex(app);
     List<String> tags = tags(app);
     Map<String, ServiceOptions> out = new LinkedHashMap<>();
     for (Task t : s.tasksOf(app.getId())) {

@@ -113,7 +113,7 @@ public final class ServiceRegistrations extends AbstractVerticle {
           String id = e.getTaskStatusChanged().getTaskId();
           String app = s.task(id).map(t -> t.appId()).orElse(null);
           if (app == null) app = appOfRegistered(ServiceInstances.idOf(id));
-          if (app != null && (desired.containsKey(app) || s.app(app).flatMap(ServiceInstances::serviceName).isPresent())) {
+          if (app != null && (desired.containsKey(app) || s.app(app).flatMap(io.upone.core.ConsulLabels::serviceName).isPresent())) {
             recompute.add(app);
           }
         }

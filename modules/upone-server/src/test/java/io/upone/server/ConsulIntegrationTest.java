@@ -137,6 +137,29 @@ class ConsulIntegrationTest {
     TestNode.await("no instance after delete", WAIT, () -> new JsonArray(consulGet("/v1/catalog/service/web-svc").body()).isEmpty());
   }
 
+  @Test
+  void onlyHealthyTasksAreRegisteredWithTheirHttpCheck() throws Exception {
+    String flag = "ok-" + UUID.randomUUID();
+    assertEquals(201, master.post("/v1/apps", "{\"id\": \"/consul/checked\", \"labels\": {\"consul\": \"true\"},"
+        + " \"cmd\": \"exec python3 -m http.server $PORT0 --bind 127.0.0.1 --directory " + out + "\", \"cpus\": 0.1, \"mem\": 32,"
+        + " \"instances\": 1, \"healthChecks\": [{\"protocol\": \"HTTP\", \"path\": \"/" + flag + "\", \"portIndex\": 0,"
+        + " \"gracePeriodSeconds\": 0, \"intervalSeconds\": 2, \"timeoutSeconds\": 1, \"maxConsecutiveFailures\": 3}]}").status());
+    // its check cannot pass before the flag file exists: running, never healthy, never registered
+    TestNode.await("running", WAIT, () -> running("/consul/checked").count() == 1);
+    assertEquals(new JsonArray(), new JsonArray(consulGet("/v1/catalog/service/consul-checked").body()), "not healthy: not registered");
+
+    Files.writeString(out.resolve(flag), "ok");
+    registered("registered once healthy", "/consul/checked", "consul-checked", 1);
+    JsonObject check = new JsonArray(consulGet("/v1/health/service/consul-checked").body()).getJsonObject(0).getJsonArray("Checks")
+        .stream().map(o -> (JsonObject) o).filter(c -> "http".equals(c.getString("Type"))).findFirst().orElseThrow();
+    assertTrue(check.getJsonObject("Definition").getString("HTTP").endsWith("/" + flag), check.encode());
+
+    Files.delete(out.resolve(flag));
+    // unhealthy (and killed, past the failures allowed; its replacement cannot pass either)
+    TestNode.await("deregistered when unhealthy", WAIT, () -> new JsonArray(consulGet("/v1/catalog/service/consul-checked").body()).isEmpty());
+    assertEquals(200, master.delete("/v1/apps/consul/checked").status());
+  }
+
   /** The env each task process wrote, by task id. */
   Map<String, Map<String, String>> envs(String appId) {
     Map<String, Map<String, String>> res = new HashMap<>();

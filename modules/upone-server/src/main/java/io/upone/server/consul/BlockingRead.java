@@ -77,7 +77,6 @@ final class BlockingRead<T> {
         failed(new IllegalStateException("answer without an X-Consul-Index"));
         return;
       }
-      status.ok(got);
       // Consul's rule: an index that goes backwards (a restored or new cluster) starts over
       boolean moved = got != asked || asked == 0;
       index = got < asked ? 0 : got;
@@ -88,6 +87,8 @@ final class BlockingRead<T> {
           LOG.warn("consul: {} answer not usable: {}", what, e.toString());
         }
       }
+      // after the answer is handed on: whoever sees this index in the status sees its effects
+      status.ok(got);
       if (!moved && System.currentTimeMillis() - at < TOO_QUICK_MS) later(1000);
       else next();
     });

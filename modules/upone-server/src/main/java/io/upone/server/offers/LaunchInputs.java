@@ -66,6 +66,14 @@ public final class LaunchInputs {
         o.resources(), o.usedPorts(), o.load(), o.executors())).toList();
   }
 
+  /** Free capacity per agent (what-if questions), with the added attributes. */
+  Map<String, Offer> capacity(Map<String, Offer> byAgent) {
+    if (attributes.byHost().isEmpty()) return byAgent;
+    Map<String, Offer> out = new LinkedHashMap<>();
+    byAgent.forEach((k, o) -> out.put(k, offers(List.of(o)).get(0)));
+    return out;
+  }
+
   Map<String, ClusterDriver.Agent> agents(Map<String, ClusterDriver.Agent> agents) {
     if (attributes.byHost().isEmpty()) return agents;
     Map<String, ClusterDriver.Agent> out = new HashMap<>();

@@ -213,7 +213,7 @@ public final class OfferVerticle extends AbstractVerticle {
     } else if (m.body() instanceof OffersClient.WhatIf q) {
       driver.capacity().compose(capacity -> driver.agents().map(agents -> {
         State s = log.state();
-        return cycle.whatIf(s, q.app(), capacity, agents);
+        return cycle.whatIf(s, q.app(), inputs.capacity(capacity), inputs.agents(agents));
       })).onSuccess(r -> m.reply(r, opts)).onFailure(t -> m.reply(Problem.of(t).orElse(
           new Problem(Problem.Kind.UNAVAILABLE, "driver_unavailable", "the cluster driver did not answer: " + t.getMessage(),
               List.of())), opts));

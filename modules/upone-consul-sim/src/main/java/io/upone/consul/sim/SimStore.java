@@ -20,17 +20,21 @@ final class SimStore {
 
   record KvEntry(String key, byte[] value, long flags, long createIndex, long modifyIndex) {}
 
-  static final class Node {
+  /** What the catalog stores: each record remembers the index that created it and the last that changed it. */
+  abstract static class Indexed {
+    long createIndex;
+    long modifyIndex;
+  }
+
+  static final class Node extends Indexed {
     String id;
     String name;
     String address;
     Map<String, String> tagged = new LinkedHashMap<>();
     Map<String, String> meta = new LinkedHashMap<>();
-    long createIndex;
-    long modifyIndex;
   }
 
-  static final class Service {
+  static final class Service extends Indexed {
     String node;
     String id;
     String name;
@@ -41,11 +45,9 @@ final class SimStore {
     boolean enableTagOverride;
     int weightPassing = 1;
     int weightWarning = 1;
-    long createIndex;
-    long modifyIndex;
   }
 
-  static final class Check {
+  static final class Check extends Indexed {
     String node;
     String id;
     String name;
@@ -57,8 +59,6 @@ final class SimStore {
     List<String> serviceTags = new ArrayList<>();
     String type = "";
     JsonObject definition = new JsonObject();
-    long createIndex;
-    long modifyIndex;
   }
 
   private long index;
@@ -110,25 +110,23 @@ final class SimStore {
 
   // ---- catalog -------------------------------------------------------------------------------
 
-  void putNode(Node n) {
+  /** Adds or replaces a catalog record under {@code key}, keeping its CreateIndex across updates. */
+  private <T extends Indexed> void put(Map<String, T> into, String key, T v) {
     long i = next();
-    Node old = nodes.get(n.name);
-    n.createIndex = old == null ? i : old.createIndex;
-    n.modifyIndex = i;
-    nodes.put(n.name, n);
+    T old = into.get(key);
+    v.createIndex = old == null ? i : old.createIndex;
+    v.modifyIndex = i;
+    into.put(key, v);
     catalogIndex = i;
     onChange.run();
   }
 
+  void putNode(Node n) {
+    put(nodes, n.name, n);
+  }
+
   void putService(Service s) {
-    long i = next();
-    Map<String, Service> onNode = services.computeIfAbsent(s.node, k -> new LinkedHashMap<>());
-    Service old = onNode.get(s.id);
-    s.createIndex = old == null ? i : old.createIndex;
-    s.modifyIndex = i;
-    onNode.put(s.id, s);
-    catalogIndex = i;
-    onChange.run();
+    put(services.computeIfAbsent(s.node, k -> new LinkedHashMap<>()), s.id, s);
   }
 
   /** Removes a service and its checks; false if the node has no such service. */
@@ -143,14 +141,7 @@ final class SimStore {
   }
 
   void putCheck(Check c) {
-    long i = next();
-    Map<String, Check> onNode = checks.computeIfAbsent(c.node, k -> new LinkedHashMap<>());
-    Check old = onNode.get(c.id);
-    c.createIndex = old == null ? i : old.createIndex;
-    c.modifyIndex = i;
-    onNode.put(c.id, c);
-    catalogIndex = i;
-    onChange.run();
+    put(checks.computeIfAbsent(c.node, k -> new LinkedHashMap<>()), c.id, c);
   }
 
   boolean removeCheck(String node, String id) {

@@ -2,12 +2,9 @@ package io.upone.server.consul;
 
 import io.upone.eventlog.EventLog;
 import io.upone.server.bus.Addresses;
-import io.upone.server.bus.LeaderOnly;
 import io.upone.server.bus.LocalCodec;
 import io.upone.server.offers.LaunchInputs;
-import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -32,46 +29,41 @@ import org.slf4j.LoggerFactory;
  * named in the log and status. Read with the Web Client: the Consul client drops the
  * {@code X-Consul-Index} of a 404 (no key yet), without which an empty prefix cannot be watched.
  */
-public final class KvEnvWatch extends AbstractVerticle {
+public final class KvEnvWatch extends LeaderWatch<KvEnvWatch.Keys> {
   private static final Logger LOG = LoggerFactory.getLogger(KvEnvWatch.class);
   static final String CODEC = "upone.consul.env";
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final String ENV_SEGMENT = "/env/";
 
-  private final EventLog log;
-  private final ConsulConfig config;
-  private final ConsulStatus.Part status;
   private WebClient client;
-  private BlockingRead<Keys> read;
-  private LeaderOnly leadership;
 
   KvEnvWatch(EventLog log, ConsulConfig config, ConsulStatus status) {
-    this.log = log;
-    this.config = config;
-    this.status = status.part("kvEnv");
+    super(log, config, status.part("kvEnv"), "KV " + ConsulConfig.KV_PREFIX);
   }
 
   @Override
-  public void start() {
+  void open() {
     client = WebClient.create(vertx);
-    read = new BlockingRead<>(vertx, "KV " + ConsulConfig.KV_PREFIX, this::keys, Keys::index, this::changed, status);
-    leadership = new LeaderOnly(vertx, log, read::start, read::stop);
-    leadership.start();
   }
 
   @Override
-  public void stop() {
-    leadership.stop();
+  void close() {
     client.close();
   }
 
   /** The keys under the prefix with their values (null: not UTF-8 text), at a Consul index. */
   record Keys(long index, Map<String, String> values) {}
 
-  private Future<Keys> keys(long index) {
+  @Override
+  long indexOf(Keys k) {
+    return k.index();
+  }
+
+  @Override
+  Future<Keys> read(long index) {
     return client.get(config.port(), config.host(), "/v1/kv/" + ConsulConfig.KV_PREFIX)
         .addQueryParam("recurse", "true").addQueryParam("index", String.valueOf(index))
-        .addQueryParam("wait", config.waitS() + "s").timeout((config.waitS() + 15) * 1000L)
+        .addQueryParam("wait", waitParam()).timeout((config.waitS() + 15) * 1000L)
         .send().compose(KvEnvWatch::parse);
   }
 
@@ -106,7 +98,8 @@ public final class KvEnvWatch extends AbstractVerticle {
     }
   }
 
-  private void changed(Keys keys) {
+  @Override
+  void changed(Keys keys) {
     Map<String, Map<String, String>> byApp = new HashMap<>();
     int skipped = 0;
     for (Map.Entry<String, String> kv : keys.values().entrySet()) {

@@ -2,10 +2,9 @@ package io.upone.server.consul;
 
 import io.upone.eventlog.EventLog;
 import io.upone.server.bus.Addresses;
-import io.upone.server.bus.LeaderOnly;
 import io.upone.server.bus.LocalCodec;
 import io.upone.server.offers.LaunchInputs;
-import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.ext.consul.BlockingQueryOptions;
 import io.vertx.ext.consul.ConsulClient;
 import io.vertx.ext.consul.Node;
@@ -22,44 +21,44 @@ import java.util.TreeMap;
  * out. Placement sees them on the next offers; a change revives offers so that pending tasks are
  * placed against it at once.
  */
-public final class NodeMetaWatch extends AbstractVerticle {
+public final class NodeMetaWatch extends LeaderWatch<NodeList> {
   static final String CODEC = "upone.consul.attributes";
 
-  private final EventLog log;
-  private final ConsulConfig config;
-  private final ConsulStatus.Part status;
   private ConsulClient client;
-  private BlockingRead<NodeList> read;
-  private LeaderOnly leadership;
   private Map<String, Map<String, String>> last = Map.of();
 
   NodeMetaWatch(EventLog log, ConsulConfig config, ConsulStatus status) {
-    this.log = log;
-    this.config = config;
-    this.status = status.part("nodeMeta");
+    super(log, config, status.part("nodeMeta"), "catalog nodes");
   }
 
   @Override
-  public void start() {
+  void open() {
     client = ConsulClient.create(vertx, config.clientOptions());
-    read = new BlockingRead<>(vertx, "catalog nodes",
-        index -> client.catalogNodesWithOptions(new NodeQueryOptions()
-            .setBlockingOptions(new BlockingQueryOptions().setIndex(index).setWait(config.waitS() + "s"))),
-        NodeList::getIndex, this::changed, status);
-    leadership = new LeaderOnly(vertx, log, read::start, () -> {
-      read.stop();
-      last = Map.of();
-    });
-    leadership.start();
   }
 
   @Override
-  public void stop() {
-    leadership.stop();
+  void close() {
     client.close();
   }
 
-  private void changed(NodeList nodes) {
+  @Override
+  Future<NodeList> read(long index) {
+    return client.catalogNodesWithOptions(new NodeQueryOptions()
+        .setBlockingOptions(new BlockingQueryOptions().setIndex(index).setWait(waitParam())));
+  }
+
+  @Override
+  long indexOf(NodeList nodes) {
+    return nodes.getIndex();
+  }
+
+  @Override
+  void forget() {
+    last = Map.of();
+  }
+
+  @Override
+  void changed(NodeList nodes) {
     Map<String, Map<String, String>> byHost = new HashMap<>();
     for (Node n : nodes.getList() == null ? java.util.List.<Node>of() : nodes.getList()) {
       Map<String, String> meta = new TreeMap<>();

@@ -63,6 +63,13 @@ class ConsulIntegrationTest {
 
   @AfterAll
   void stop() throws Exception {
+    if (consul != null) {
+      // figures, not assertions: what the whole class cost Consul (watches held open, not polled)
+      for (String r : java.util.List.of("GET /v1/kv/upone/apps", "PUT /v1/kv", "GET /v1/catalog/nodes", "PUT /v1/catalog/register",
+          "PUT /v1/agent/service/register", "PUT /v1/agent/service/deregister", "GET /v1/agent/services")) {
+        System.out.println("consul requests " + r + ": " + consul.requests(r));
+      }
+    }
     if (agents != null) agents.close();
     if (master != null) master.close();
     Procs.cleanUp(marker);

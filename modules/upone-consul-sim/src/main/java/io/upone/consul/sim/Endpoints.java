@@ -171,7 +171,7 @@ final class Endpoints {
   private Answer nodes() {
     JsonArray out = new JsonArray();
     for (Node n : store.nodes.values()) out.add(Shapes.node(n));
-    return Answer.json(out, store.catalogIndex);
+    return Answer.json(out, store.nodesIndex);
   }
 
   private Answer node(String name) {

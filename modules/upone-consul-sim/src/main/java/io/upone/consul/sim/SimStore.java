@@ -63,6 +63,8 @@ final class SimStore {
 
   private long index;
   long catalogIndex;
+  /** The nodes table alone: a service or check write does not wake a watch on the node list. */
+  long nodesIndex;
   long kvIndex;
   final NavigableMap<String, KvEntry> kv = new TreeMap<>();
   /** Deleted keys and when: a prefix query's index must move when a key under it goes away. */
@@ -118,6 +120,7 @@ final class SimStore {
     v.modifyIndex = i;
     into.put(key, v);
     catalogIndex = i;
+    if (v instanceof Node) nodesIndex = i;
     onChange.run();
   }
 

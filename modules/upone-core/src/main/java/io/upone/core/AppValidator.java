@@ -39,6 +39,7 @@ public final class AppValidator {
   public static List<FieldError> validate(AppSpec s, ContainerPolicy policy) {
     List<FieldError> e = new ArrayList<>();
     AppId.problem(s.getId()).ifPresent(r -> e.add(new FieldError("id", r)));
+    ConsulLabels.problem(s).ifPresent(e::add);
     boolean hasImage = s.hasContainer() && !s.getContainer().getImage().isEmpty();
     if (s.getCmd().isBlank() && s.getArgsCount() == 0 && !hasImage) {
       e.add(new FieldError("cmd", "one of cmd, args or container.docker.image is required"));

@@ -59,7 +59,8 @@ public final class Main implements Runnable {
         + "local-agent, local-agent-resources, local-agent-attributes, placement-strategy, placement-weight-attribute, "
         + "placement-agent-weights, mesos, mesos-framework-name, mesos-role, mesos-user, mesos-failover-timeout-s, mesos-codec, join, "
         + "tokens-file, tokens, agent-secret, tls-cert, tls-key, tls-ca, "
-        + "slack-webhook, alerts-channel, alerts-group-ms, alerts-dedupe-s, alerts-per-minute, alerts-queue, alerts-flap")
+        + "slack-webhook, alerts-channel, alerts-group-ms, alerts-dedupe-s, alerts-per-minute, alerts-queue, alerts-flap, "
+        + "consul-address")
     Path config;
     @Option(names = "--data-dir", description = "where the raft log, metadata and snapshots live (default data/node1)")
     String dataDir;
@@ -95,6 +96,8 @@ public final class Main implements Runnable {
     String mesosFailoverTimeout;
     @Option(names = "--mesos-codec", description = "protobuf or json on the wire (default protobuf)")
     String mesosCodec;
+    @Option(names = "--consul-address", description = "Consul agent to register services with and read app env and agent attributes from, e.g. http://127.0.0.1:8500 (default: none)")
+    String consulAddress;
     @Option(names = "--join", description = "URL of any member of an existing group: start with no group and ask it to add this node")
     String join;
     @Option(names = "--tokens-file", description = "API tokens, one 'token role name' per line (role: read, write or admin); "
@@ -132,6 +135,7 @@ public final class Main implements Runnable {
       flags.put("agent-secret", agentSecret);
       flags.put("tls-cert", tlsCert);
       flags.put("tls-key", tlsKey);
+      flags.put("consul-address", consulAddress);
       ServerConfig cfg;
       try {
         cfg = ConfigSources.resolve(config, System.getenv(), flags);

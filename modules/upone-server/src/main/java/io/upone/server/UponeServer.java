@@ -136,6 +136,7 @@ public final class UponeServer {
               .compose(id -> Scheduling.deploy(vertx, log, config.scheduler(), mode, Clock.systemUTC()))
               .compose(id -> vertx.deployVerticle(new AlertVerticle(log, config.alerts(), mode::taskOutput, meters[0].alerts(), Clock.systemUTC()),
                   AlertVerticle.deployment()))
+              .compose(id -> io.upone.server.consul.ConsulIntegration.deploy(vertx, log, config.consul()))
               .compose(id -> vertx.deployVerticle(http))
               .compose(id -> deployLocalAgent(vertx, config, http))
               .map(agent -> new UponeServer(config, vertx, log, feed, http, agent, bridge, meters[0]))

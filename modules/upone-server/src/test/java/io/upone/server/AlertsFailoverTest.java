@@ -39,7 +39,7 @@ class AlertsFailoverTest {
     for (ServerConfig c : TestNode.group(dir)) {
       nodes.add(new TestNode(new ServerConfig(c.dataDir(), c.httpHost(), c.httpPort(), c.self(), c.peers(),
           c.snapshotEveryEvents(), c.maxBatchProposals(), 5000, c.maxBodyBytes(), c.scheduler(), c.localAgent(), c.mesos(),
-          c.security(), c.bridge(), AlertsTest.quick())));
+          c.security(), c.bridge(), AlertsTest.quick(), c.consul())));
     }
     for (TestNode n : nodes) n.start();
     TestNode leader = TestNode.leaderOf(nodes);

@@ -95,7 +95,7 @@ public final class AlertVerticle extends AbstractVerticle {
   @Override
   public void start() {
     webhook = new SlackWebhook(vertx, 10_000);
-    directory.seed(log.state());
+    directory.seed(log.view());
     consumers.add(CommittedFeed.onCommitted(vertx, this::committed));
     consumers.add(vertx.eventBus().<Object>localConsumer(Addresses.ALERTS_STATUS, m -> m.reply(status())));
     leadership = new LeaderOnly(vertx, log, this::lead, this::follow);
@@ -117,7 +117,7 @@ public final class AlertVerticle extends AbstractVerticle {
     grouping = new Grouping(settings.groupMs());
     dedupe = new Dedupe(settings.dedupeMs());
     outbox = new Outbox(webhook::post, settings, clock, this::delivered);
-    State s = log.state();
+    State s = log.view();
     long recorded = s.alertsSentThrough();
     // no watermark yet: a young log is looked at whole, an old one (alerting just enabled) from now on
     long from = recorded > 0 ? recorded : s.lastEventIndex() <= IDLE_MARK_EVENTS ? 0 : s.lastEventIndex();
@@ -150,14 +150,14 @@ public final class AlertVerticle extends AbstractVerticle {
       if (mine != epoch) return;
       if (ar.failed()) {
         LOG.warn("alerting: cannot read the log from {} ({}); alerts of the events before {} are not derived", next,
-            ar.cause().getMessage(), log.state().lastEventIndex() + 1);
-        watermark.start(Math.max(watermark.derivedThrough(), log.state().lastEventIndex()));
+            ar.cause().getMessage(), log.view().lastEventIndex() + 1);
+        watermark.start(Math.max(watermark.derivedThrough(), log.view().lastEventIndex()));
         buffered.removeIf(e -> e.getIndex() <= watermark.derivedThrough());
         finishReplay();
         return;
       }
       List<Event> page = ar.result();
-      State s = log.state();
+      State s = log.view();
       for (Event e : page) {
         directory.onEvent(e, s); // events applied before this verticle started are known from here only
         derive(e, s);
@@ -169,7 +169,7 @@ public final class AlertVerticle extends AbstractVerticle {
 
   private void finishReplay() {
     replaying = false;
-    State s = log.state();
+    State s = log.view();
     for (Event e : buffered) derive(e, s);
     buffered.clear();
   }
@@ -177,7 +177,7 @@ public final class AlertVerticle extends AbstractVerticle {
   // ---- events → alerts -----------------------------------------------------------------------
 
   private void committed(Committed c) {
-    State s = log.state();
+    State s = log.view();
     for (Event e : c.events()) {
       directory.onEvent(e, s);
       if (!leadership.leading()) continue;
@@ -278,7 +278,7 @@ public final class AlertVerticle extends AbstractVerticle {
   private void mark(long now) {
     if (marking || replaying || !leadership.leading()) return;
     long through = watermark.through();
-    long recorded = log.state().alertsSentThrough();
+    long recorded = log.view().alertsSentThrough();
     if (through <= recorded) return;
     boolean due = sentSinceMark > 0 || droppedSinceMark > 0 || through - recorded >= IDLE_MARK_EVENTS
         || now - lastMarkMs >= IDLE_MARK_MS;
@@ -307,7 +307,7 @@ public final class AlertVerticle extends AbstractVerticle {
     boolean leading = leadership != null && leadership.leading();
     JsonObject o = new JsonObject().put("leading", leading).put("replaying", replaying).put("sent", sent)
         .put("dropped", dropped).put("heldBack", held).put("tasksKnown", directory.size())
-        .put("recordedThrough", log.state().alertsSentThrough());
+        .put("recordedThrough", log.view().alertsSentThrough());
     if (leading) {
       o.put("grouping", grouping.size()).put("preparing", preparing).put("outbox", outbox.size())
           .put("attempts", outbox.attempts()).put("retries", outbox.retries()).put("paced", outbox.paced()).put("derivedThrough", watermark.derivedThrough())

@@ -42,6 +42,14 @@ public final class Addresses {
   /** Request/reply: kill one task (API). */
   public static final String LIFECYCLE_KILL = "upone.lifecycle.kill";
 
+  // local: what integrations add to launches (offers/LaunchInputs), e.g. from Consul (consul/)
+  /** Published, whole snapshot: env per app to merge into launches. */
+  public static final String LAUNCH_ENV = "upone.launch.env";
+  /** Published, whole snapshot: attributes per agent host, over the ones agents registered with. */
+  public static final String AGENT_ATTRIBUTES = "upone.agents.attributes";
+  /** Request/reply: the Consul integration's status (JSON). */
+  public static final String CONSUL_STATUS = "upone.consul.status";
+
   // local: load-balancer sync (lb/)
   /** Request/reply, task id → true: the LBs stopped sending to the task (a planned kill waits for it). */
   public static final String LB_DRAIN = "upone.lb.drain";

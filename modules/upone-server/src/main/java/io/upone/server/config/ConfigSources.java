@@ -24,7 +24,8 @@ public final class ConfigSources {
       "mesos", "mesos-framework-name", "mesos-role", "mesos-user", "mesos-failover-timeout-s", "mesos-codec", "join",
       "tokens-file", "tokens", "agent-secret", "tls-cert", "tls-key", "tls-ca",
       "bridge-tcp-port", "bridge-sockjs-path", "bridge-token", "bridge-max-frame-bytes", "bridge-max-queue-bytes", "bridge-max-held",
-      "slack-webhook", "alerts-channel", "alerts-group-ms", "alerts-dedupe-s", "alerts-per-minute", "alerts-queue", "alerts-flap");
+      "slack-webhook", "alerts-channel", "alerts-group-ms", "alerts-dedupe-s", "alerts-per-minute", "alerts-queue", "alerts-flap",
+      "consul-address");
 
   private ConfigSources() {}
 
@@ -67,7 +68,7 @@ public final class ConfigSources {
     }
     return new ServerConfig(Path.of(v.get("data-dir")), v.get("http-host"), httpPort, self, peers,
         intOf(v, "snapshot-every"), intOf(v, "max-batch"), intOf(v, "election-timeout-ms"), intOf(v, "max-body-bytes"),
-        sched, local, mesos(v, httpPort), security(v), bridge(v), io.upone.server.alerts.AlertSettings.from(v));
+        sched, local, mesos(v, httpPort), security(v), bridge(v), io.upone.server.alerts.AlertSettings.from(v), consul(v));
   }
 
   /** {@code bridge-*}: the event bus bridge (TCP port, SockJS path, token, limits). */
@@ -112,6 +113,12 @@ public final class ConfigSources {
       if (val != null) v.put(k, val);
     });
     return v;
+  }
+
+  /** {@code consul-address}: the Consul agent's HTTP address; unset or blank = no Consul. */
+  private static io.upone.server.consul.ConsulConfig consul(Map<String, String> v) {
+    String a = v.get("consul-address");
+    return a == null || a.isBlank() ? null : io.upone.server.consul.ConsulConfig.parse(a);
   }
 
   /** {@code mesos}: master URL(s); the other mesos-* keys only matter with it. */

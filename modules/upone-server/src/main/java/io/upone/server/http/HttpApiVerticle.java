@@ -102,6 +102,9 @@ public final class HttpApiVerticle extends AbstractVerticle {
     mounts.forEach(m -> m.accept(r));
     r.get("/v1/cluster").handler(cluster::cluster);
     r.get("/v1/cluster/state-hash").handler(new StateHashApi(log)::get);
+    r.get("/v1/consul").handler(c -> vertx.eventBus().<io.vertx.core.json.JsonObject>request(io.upone.server.bus.Addresses.CONSUL_STATUS, "")
+        .onSuccess(m -> c.response().putHeader("Content-Type", "application/json").end(m.body().encode()))
+        .onFailure(t -> c.fail(t)));
     r.get("/v1/framework").handler(framework::get);
     r.post("/v1/framework/teardown").handler(framework::teardown);
     new ZonesApi(vertx, log, forwarder).routes(r);

@@ -17,6 +17,7 @@ import io.upone.lb.SyncTimings;
 import io.upone.lb.Upstreams;
 import io.upone.lb.Upstreams.Key;
 import io.upone.server.bus.Addresses;
+import io.upone.server.bus.AppsTouched;
 import io.upone.server.bus.Committed;
 import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.LeaderOnly;
@@ -30,7 +31,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +60,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
   private final Map<String, String> servedBy = new HashMap<>();
   private final Map<String, List<InstanceSync>> syncs = new TreeMap<>();
   private final Set<String> draining = new HashSet<>();
-  private final Set<String> recompute = new LinkedHashSet<>();
-  private boolean recomputeQueued;
+  private AppsTouched recompute;
   /** Blue-green deployments being switched (their id), and those asked for by the last commits (id → app). */
   private final Set<String> switching = new HashSet<>();
   private final Map<String, String> switchAsked = new HashMap<>();
@@ -75,6 +74,10 @@ public final class LbSyncVerticle extends AbstractVerticle {
 
   @Override
   public void start() {
+    recompute = new AppsTouched(context, () -> leadership.leading(), apps -> {
+      State now = log.view();
+      for (String app : apps) recomputeApp(now, app);
+    });
     consumers.add(CommittedFeed.onCommitted(vertx, this::committed));
     consumers.add(vertx.eventBus().<String>localConsumer(Addresses.LB_DRAIN, this::drain));
     consumers.add(vertx.eventBus().<JsonObject>localConsumer(Addresses.LB_QUERIES, m -> m.reply(status())));
@@ -218,18 +221,7 @@ public final class LbSyncVerticle extends AbstractVerticle {
         default -> { }
       }
     }
-    if (!recompute.isEmpty() && !recomputeQueued) {
-      // one recompute per app for a burst of commits
-      recomputeQueued = true;
-      context.runOnContext(v -> {
-        recomputeQueued = false;
-        if (!leadership.leading()) return;
-        State now = log.view();
-        List<String> apps = new ArrayList<>(recompute);
-        recompute.clear();
-        for (String app : apps) recomputeApp(now, app);
-      });
-    }
+    recompute.flush();
     if (!switchAsked.isEmpty()) {
       Map<String, String> asked = new HashMap<>(switchAsked);
       switchAsked.clear();

@@ -52,6 +52,7 @@ public final class OfferVerticle extends AbstractVerticle {
   private final OfferCycle cycle;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Launching launching = new Launching();
+  private final LaunchInputs inputs = new LaunchInputs();
   private DriverClient driver;
   private DeliveryOptions opts;
   private LeaderOnly leadership;
@@ -78,6 +79,10 @@ public final class OfferVerticle extends AbstractVerticle {
       else if (m.body() instanceof DriverEvent.Started) driverStarted();
     }));
     consumers.add(vertx.eventBus().<OffersClient.Query>localConsumer(Addresses.OFFERS_QUERIES, this::query));
+    // agents' attributes changed (Consul node meta): declined agents may fit now
+    consumers.addAll(inputs.listen(vertx, () -> {
+      if (leadership.leading() && !demands().isEmpty()) driver.revive();
+    }));
     leadership = new LeaderOnly(vertx, log, () -> { }, this::follow);
     leadership.start();
   }
@@ -149,7 +154,7 @@ public final class OfferVerticle extends AbstractVerticle {
     Map<String, AppSpec> apps = new HashMap<>();
     for (Demand d : demands) apps.put(d.app().getId(), d.app());
     Map<String, Deque<JobRuns.PendingRun>> runs = pendingRuns();
-    PlacementResult placed = cycle.place(log.view(), demands, batch.offers(), batch.agents(), now);
+    PlacementResult placed = cycle.place(log.view(), demands, inputs.offers(batch.offers()), inputs.agents(batch.agents()), now);
     Map<String, List<Assignment>> byOffer = new LinkedHashMap<>();
     for (Assignment a : placed.assignments()) byOffer.computeIfAbsent(a.offerId(), k -> new ArrayList<>()).add(a);
     for (Offer offer : batch.offers()) {
@@ -176,7 +181,7 @@ public final class OfferVerticle extends AbstractVerticle {
       launching.add(taskId, app.getId(), run == null ? "" : run.runId());
       cycle.launching(taskId, new Placed(taskId, app.getId(), offer.agentId(), app.getLabelsMap()));
       p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(launched));
-      launches.add(TaskLaunch.of(taskId, app, offer.agentId(), run != null ? JobRuns.env(run) : app.getEnvMap(),
+      launches.add(TaskLaunch.of(taskId, app, offer.agentId(), run != null ? JobRuns.env(run) : inputs.env(app),
           pl.hostPorts()));
     }
     // written to the log first: a new leader knows every task that may exist
@@ -208,7 +213,7 @@ public final class OfferVerticle extends AbstractVerticle {
     } else if (m.body() instanceof OffersClient.WhatIf q) {
       driver.capacity().compose(capacity -> driver.agents().map(agents -> {
         State s = log.view();
-        return cycle.whatIf(s, q.app(), capacity, agents);
+        return cycle.whatIf(s, q.app(), inputs.capacity(capacity), inputs.agents(agents));
       })).onSuccess(r -> m.reply(r, opts)).onFailure(t -> m.reply(Problem.of(t).orElse(
           new Problem(Problem.Kind.UNAVAILABLE, "driver_unavailable", "the cluster driver did not answer: " + t.getMessage(),
               List.of())), opts));

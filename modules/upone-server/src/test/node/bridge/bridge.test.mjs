@@ -1,7 +1,7 @@
 // The upone SockJS event bus bridge from Node, through the npm clients a monitoring tool would use:
 // @vertx/eventbus-bridge-client.js over sockjs-client. Driven by BridgeNodeTest (Java), which starts a
 // real node, writes events and talks to this script over stdin/stdout, one line per step:
-//   node bridge.test.mjs <http url>/eventbus <token> <from index>
+//   BRIDGE_MAX_FRAME=<bridge-max-frame-bytes> node bridge.test.mjs <http url>/eventbus <token> <from index>
 //   -> "REPLAYING <n>"      once the first replayed event arrived (the test then writes live events)
 //   <- "LAST <index>"       the last index the test wrote
 //   -> "LIVE-READY"         once a live registration on upone.events.app is in place
@@ -36,9 +36,10 @@ eb.onerror = (err) => {
   errors.push(err);
   if (errorWaiter) errorWaiter();
 };
-const nextError = (code) => new Promise((resolve) => {
+const nextError = (code) => nextErrorWhere((e) => e.code === code);
+const nextErrorWhere = (match) => new Promise((resolve) => {
   const look = () => {
-    const i = errors.findIndex((e) => e.code === code);
+    const i = errors.findIndex(match);
     if (i >= 0) { const e = errors.splice(i, 1)[0]; errorWaiter = null; resolve(e); } else { errorWaiter = look; }
   };
   look();
@@ -82,6 +83,12 @@ eb.onopen = async () => {
     const noToken = await refusedTo('upone.events.job', {});
     check(noToken && noToken.failureType === 'token_refused', 'register without token: ' + JSON.stringify(noToken));
 
+    // 3b. bad frames: not JSON (vertx-web's answer), over bridge-max-frame-bytes (upone's), and the socket stays
+    eb.sockJSConn.send('this is not json');
+    await nextErrorWhere((e) => e.body === 'invalid_json');
+    const big = await refusedTo('upone.events.task', { token, pad: 'x'.repeat(Number(process.env.BRIDGE_MAX_FRAME) + 100) });
+    check(big && big.failureType === 'frame_too_large', 'oversized frame: ' + JSON.stringify(big));
+
     // 4. a live registration receives new events; a refused send after it marks that it is in place
     let liveResolve;
     const live = new Promise((r) => { liveResolve = r; });
@@ -97,7 +104,8 @@ eb.onopen = async () => {
     check(id === app.slice(4), `live AppCreated ${id}, expected ${app.slice(4)}`);
 
     clearTimeout(deadline);
-    console.log(`PASS replayed+live ${got.length} events from ${from}, refusals clear, live AppCreated ${id}`);
+    console.log(`TRANSPORT ${eb.sockJSConn.transport}`);
+    console.log(`PASS replayed+live ${got.length} events from ${from}, refusals clear, bad frames refused, live AppCreated ${id}`);
     eb.enableReconnect(false);
     eb.close();
     process.exit(0);

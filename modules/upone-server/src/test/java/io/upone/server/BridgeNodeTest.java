@@ -16,10 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The SockJS bridge from Node with the npm clients a monitoring tool would use
  * ({@code @vertx/eventbus-bridge-client.js} 1.0.0 over {@code sockjs-client} 1.6.1), driven by
  * {@code src/test/node/bridge/bridge.test.mjs}: replay from an index then live (counted), refused
- * send/publish/foreign register/missing token, a live registration. Skipped with a message when
+ * send/publish/foreign register/missing token, frames not JSON or over the size limit, a live
+ * registration; the script says which SockJS transport it used (WebSocket when the server allows it). Skipped with a message when
  * {@code node} or the packages are missing, except under CI, where .ci/run installs both.
  */
 class BridgeNodeTest {
+  /** Under the WebSocket frame limit of the HTTP server (64 KiB), so the bridge's own limit is what refuses. */
+  static final int MAX_FRAME = 4096;
   static final Path SCRIPT_DIR = Path.of("src", "test", "node", "bridge").toAbsolutePath();
   @TempDir Path dir;
 
@@ -34,13 +37,14 @@ class BridgeNodeTest {
     }
     String token = "node-test-token";
     ServerConfig cfg = ServerConfig.single(dir, TestNode.freePort(), TestNode.freePort())
-        .withBridge(BridgeConfig.defaults().withToken(token));
+        .withBridge(BridgeConfig.defaults().withToken(token).withLimits(MAX_FRAME, BridgeConfig.DEFAULT_MAX_QUEUE, 10_000));
     try (TestNode node = new TestNode(cfg).startReady()) {
       long history = 0;
       for (int i = 0; i < 15; i++) history = BridgeEvents.append(node.server.log(), 100, 10);
       long from = history - 1200;
       ProcessBuilder pb = new ProcessBuilder("node", "bridge.test.mjs", node.url() + "/eventbus", token, String.valueOf(from))
           .directory(SCRIPT_DIR.toFile());
+      pb.environment().put("BRIDGE_MAX_FRAME", String.valueOf(MAX_FRAME));
       ScriptedProcess.Result run = ScriptedProcess.run(pb, 60, line -> {
         if (line.startsWith("REPLAYING")) {
           long last = 0;
@@ -58,7 +62,8 @@ class BridgeNodeTest {
       assertEquals(0, run.exit(), log);
       // the script counted: every index from `from` to the last written, once, in order
       assertTrue(out.stream().anyMatch(l -> l.startsWith("PASS replayed+live ")), log);
-      System.out.println("BridgeNodeTest: " + out.get(out.size() - 1));
+      assertTrue(out.contains("TRANSPORT websocket"), "sockjs-client got a WebSocket: " + log);
+      System.out.println("BridgeNodeTest:\n" + log);
     }
   }
 

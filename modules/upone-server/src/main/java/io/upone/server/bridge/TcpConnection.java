@@ -30,6 +30,8 @@ final class TcpConnection implements BridgeClient, TcpFrames.Listener {
   private final Set<String> live = new HashSet<>();
   private final Map<String, ReplayChannel> replays = new HashMap<>();
   private final List<Runnable> drainWaiters = new ArrayList<>();
+  /** Live frames not written yet: at most what arrived since the event loop last came round. */
+  private Buffer pendingLive;
   private boolean closed;
 
   TcpConnection(Vertx vertx, NetSocket socket, EventBridge bridge) {
@@ -93,14 +95,27 @@ final class TcpConnection implements BridgeClient, TcpFrames.Listener {
     replays.put(address, bridge.replay(this, BridgeRules.replay(address, headers)));
   }
 
-  /** A live event's frame, encoded once for every client of its address. */
+  /**
+   * A live event's frame, encoded once for every client of its address. Frames that arrive in one
+   * run of the event loop (a proposal's events are published together) go out in one write.
+   */
   void live(Buffer frame) {
     if (closed) return;
     if (socket.writeQueueFull()) {
       cutOff(Refusal.slowConsumer(bridge.settings().maxQueueBytes()));
       return;
     }
-    socket.write(frame.copy());
+    if (pendingLive == null) {
+      pendingLive = Buffer.buffer();
+      vertx.runOnContext(v -> flushLive());
+    }
+    pendingLive.appendBuffer(frame);
+  }
+
+  private void flushLive() {
+    Buffer out = pendingLive;
+    pendingLive = null;
+    if (!closed && out != null) socket.write(out);
   }
 
   /** A replayed event (its channel checked the output: it waits while it replays, cuts off once live). */

@@ -57,6 +57,29 @@ class ConfigSourcesTest {
   }
 
   @Test
+  void bridgeSettings() throws Exception {
+    ServerConfig plain = ConfigSources.resolve(null, Map.of(), Map.of());
+    assertEquals(-1, plain.bridge().tcpPort(), "no TCP bridge unless asked");
+    assertEquals("/eventbus", plain.bridge().sockJsPath());
+    assertEquals(null, plain.bridge().token());
+    Path file = dir.resolve("bridge.properties");
+    Files.writeString(file, "bridge-tcp-port=7100\nbridge-sockjs-path=/bus/\nbridge-max-frame-bytes=4096\n");
+    ServerConfig c = ConfigSources.resolve(file, Map.of("UPONE_BRIDGE_TOKEN", "s3cret", "UPONE_BRIDGE_MAX_HELD", "50"), Map.of());
+    assertEquals(7100, c.bridge().tcpPort());
+    assertEquals("/bus", c.bridge().sockJsPath());
+    assertEquals("s3cret", c.bridge().token());
+    assertEquals(4096, c.bridge().maxFrameBytes());
+    assertEquals(50, c.bridge().maxHeld());
+    for (Map.Entry<String, String> bad : Map.of("UPONE_BRIDGE_TCP_PORT", "70000", "UPONE_BRIDGE_SOCKJS_PATH", "eventbus",
+        "UPONE_BRIDGE_MAX_FRAME_BYTES", "ten", "UPONE_BRIDGE_MAX_QUEUE_BYTES", "10").entrySet()) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ConfigSources.resolve(null, Map.of(bad.getKey(), bad.getValue()), Map.of()));
+      String key = bad.getKey().substring("UPONE_".length()).toLowerCase().replace('_', '-');
+      assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+  }
+
+  @Test
   void placementSettings() {
     ServerConfig c = ConfigSources.resolve(null, Map.of("UPONE_PLACEMENT_AGENT_WEIGHTS", "agent-1=2.5, agent-2=0"),
         Map.of("placement-strategy", "binpack", "placement-weight-attribute", "weight"));

@@ -168,7 +168,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
     if (!d.expunge().isEmpty()) expunge(d.expunge(), now);
     for (Decisions.RunEnd end : d.runEnds()) finishRun(end, now);
     d.healthKills().forEach((app, n) -> inFlight.healthKilled(app, n, now));
-    for (Decisions.Alert a : d.alerts()) raise(a, now);
+    for (Decisions.Alert a : d.alerts()) raise(a, a.appId(), now);
     for (Decisions.DeploymentAction a : d.deploymentActions()) deploymentStep(a, now);
     vertx.eventBus().send(Addresses.OFFERS_WANTED, new Wanted(d.atIndex(), d.missing(), d.demands(), d.runs(), urgent), opts);
   }
@@ -219,8 +219,9 @@ public final class LifecycleVerticle extends AbstractVerticle {
         .build()).onComplete(ar -> mine.finishing.remove(end.runId()));
   }
 
-  private void raise(Decisions.Alert a, long now) {
-    inFlight.alerted.put(a.appId(), now);
+  /** Writes the alert; {@code rateKey} is what {@link InFlight#alertedRecently} limits to once a minute. */
+  private void raise(Decisions.Alert a, String rateKey, long now) {
+    inFlight.alerted.put(rateKey, now);
     LOG.warn("alert {} for {}: {}", a.kind(), a.appId(), a.message());
     append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(now).setAlertRaised(
         AlertRaised.newBuilder().setKind(a.kind()).setAppId(a.appId()).setMessage(a.message()))).build());
@@ -329,12 +330,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
       if (t.runId().isEmpty()) inFlight.wroteLost(t.appId(), 1, now);
     }
     if (!split.lostNow().isEmpty()) append(lost(split.lostNow(), why, message, now));
-    for (Decisions.Alert a : split.alerts()) {
-      inFlight.alerted.put(LostBudget.alertKey(a.appId()), now);
-      LOG.warn("alert {} for {}: {}", a.kind(), a.appId(), a.message());
-      append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(now).setAlertRaised(
-          AlertRaised.newBuilder().setKind(a.kind()).setAppId(a.appId()).setMessage(a.message()))).build());
-    }
+    for (Decisions.Alert a : split.alerts()) raise(a, LostBudget.alertKey(a.appId()), now);
   }
 
   /**

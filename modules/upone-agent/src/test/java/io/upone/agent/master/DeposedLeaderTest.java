@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.upone.agent.Agent;
 import io.upone.agent.AgentConfig;
 import io.upone.agent.exec.ProcessExecutor;
-import io.upone.core.driver.ClusterDriver;
 import io.upone.core.driver.Offer;
 import io.upone.core.driver.PortRange;
 import io.upone.core.driver.Resources;
 import io.upone.core.driver.TaskContainer;
 import io.upone.core.driver.TaskLaunch;
-import io.upone.core.driver.TaskReport;
 import io.upone.core.proto.TaskState;
 import io.upone.core.testing.Poll;
 import io.vertx.core.Vertx;
@@ -21,10 +19,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,23 +37,6 @@ class DeposedLeaderTest {
   final Vertx vertx = Vertx.vertx();
   final Vertx agentVertx = Vertx.vertx();
   volatile NativeDriver current;
-
-  /** What one driver told its scheduler. */
-  static final class Heard implements ClusterDriver.Listener {
-    final List<Offer> offers = new CopyOnWriteArrayList<>();
-    final List<TaskReport> reports = new CopyOnWriteArrayList<>();
-
-    @Override public void offers(Collection<Offer> o) { offers.addAll(o); }
-    @Override public void rescinded(String offerId) { }
-    @Override public void report(TaskReport r) { reports.add(r); }
-    @Override public void agentLost(String agentId, String reason) { }
-
-    TaskReport reportOf(String taskId) {
-      TaskReport last = null;
-      for (TaskReport r : reports) if (r.taskId().equals(taskId)) last = r;
-      return last;
-    }
-  }
 
   @AfterEach
   void stop() throws Exception {
@@ -84,7 +63,7 @@ class DeposedLeaderTest {
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
 
     NativeDriver old = new NativeDriver(vertx, vertx.getOrCreateContext(), 100, 5000);
-    Heard oldHeard = new Heard();
+    HeardListener oldHeard = new HeardListener();
     old.leaderTerm(3);
     old.start(oldHeard);
     old.revive();
@@ -105,7 +84,7 @@ class DeposedLeaderTest {
 
     // a new leader (term 4) takes over; the agent learns its term from the next heartbeat answer
     NativeDriver next = new NativeDriver(vertx, vertx.getOrCreateContext(), 100, 5000);
-    Heard nextHeard = new Heard();
+    HeardListener nextHeard = new HeardListener();
     next.leaderTerm(4);
     next.start(nextHeard);
     next.revive();

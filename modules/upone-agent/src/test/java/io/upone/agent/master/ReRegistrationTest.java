@@ -7,12 +7,10 @@ import io.upone.agent.Agent;
 import io.upone.agent.AgentConfig;
 import io.upone.agent.exec.ProcessExecutor;
 import io.upone.core.driver.ClusterDriver;
-import io.upone.core.driver.Offer;
 import io.upone.core.driver.PortRange;
 import io.upone.core.driver.Resources;
 import io.upone.core.driver.TaskContainer;
 import io.upone.core.driver.TaskLaunch;
-import io.upone.core.driver.TaskReport;
 import io.upone.core.proto.TaskState;
 import io.upone.core.testing.Poll;
 import io.vertx.core.Vertx;
@@ -21,10 +19,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,22 +38,6 @@ class ReRegistrationTest {
   final Vertx agentVertx = Vertx.vertx();
   volatile NativeDriver current;
   volatile boolean partitioned;
-
-  static final class Heard implements ClusterDriver.Listener {
-    final List<Offer> offers = new CopyOnWriteArrayList<>();
-    final List<TaskReport> reports = new CopyOnWriteArrayList<>();
-
-    @Override public void offers(Collection<Offer> o) { offers.addAll(o); }
-    @Override public void rescinded(String offerId) { }
-    @Override public void report(TaskReport r) { reports.add(r); }
-    @Override public void agentLost(String agentId, String reason) { }
-
-    TaskReport last(String taskId) {
-      TaskReport out = null;
-      for (TaskReport r : reports) if (r.taskId().equals(taskId)) out = r;
-      return out;
-    }
-  }
 
   @AfterEach
   void stop() throws Exception {
@@ -81,7 +61,7 @@ class ReRegistrationTest {
         .toCompletableFuture().get(20, TimeUnit.SECONDS);
 
     NativeDriver first = new NativeDriver(vertx, vertx.getOrCreateContext(), 100, 60_000);
-    Heard firstHeard = new Heard();
+    HeardListener firstHeard = new HeardListener();
     first.leaderTerm(1);
     first.start(firstHeard);
     first.revive();
@@ -100,7 +80,7 @@ class ReRegistrationTest {
     partitioned = true;
     first.stop();
     NativeDriver next = new NativeDriver(vertx, vertx.getOrCreateContext(), 100, 60_000);
-    Heard nextHeard = new Heard();
+    HeardListener nextHeard = new HeardListener();
     next.leaderTerm(2);
     current = next;
     next.start(nextHeard);
@@ -116,8 +96,8 @@ class ReRegistrationTest {
 
     // the agent comes back: the kill goes out, the process ends, its end is reported
     partitioned = false;
-    Poll.until("killed", WAIT, () -> nextHeard.last("extra") != null
-        && nextHeard.last("extra").state() == TaskState.TASK_KILLED);
+    Poll.until("killed", WAIT, () -> nextHeard.reportOf("extra") != null
+        && nextHeard.reportOf("extra").state() == TaskState.TASK_KILLED);
     assertTrue(!agent.runningPids().containsKey("extra"));
     Poll.until("offers once the agents are back", WAIT, () -> !nextHeard.offers.isEmpty());
     assertEquals(2, agent.leaderTerm());

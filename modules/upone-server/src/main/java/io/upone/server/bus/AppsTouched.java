@@ -31,6 +31,16 @@ public final class AppsTouched {
     apps.add(appId);
   }
 
+  /** The app an app event (created, updated, deleted) is about; other events add nothing. */
+  public void addApp(io.upone.core.proto.Event e) {
+    switch (e.getPayloadCase()) {
+      case APP_CREATED -> add(e.getAppCreated().getSpec().getId());
+      case APP_UPDATED -> add(e.getAppUpdated().getSpec().getId());
+      case APP_DELETED -> add(e.getAppDeleted().getAppId());
+      default -> { }
+    }
+  }
+
   /** Call after handling a committed proposal: queues the recompute unless one is queued. */
   public void flush() {
     if (apps.isEmpty() || queued) return;

@@ -106,9 +106,7 @@ public final class ServiceRegistrations extends AbstractVerticle {
     State s = log.view();
     for (Event e : c.events()) {
       switch (e.getPayloadCase()) {
-        case APP_CREATED -> recompute.add(e.getAppCreated().getSpec().getId());
-        case APP_UPDATED -> recompute.add(e.getAppUpdated().getSpec().getId());
-        case APP_DELETED -> recompute.add(e.getAppDeleted().getAppId());
+        case APP_CREATED, APP_UPDATED, APP_DELETED -> recompute.addApp(e);
         case TASK_STATUS_CHANGED -> {
           String id = e.getTaskStatusChanged().getTaskId();
           String app = s.task(id).map(t -> t.appId()).orElse(null);

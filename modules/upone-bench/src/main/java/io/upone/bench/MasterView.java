@@ -3,7 +3,6 @@ package io.upone.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.time.Duration;
  * own thread; {@link #await} blocks until both figures are in (or 5 minutes pass).
  */
 final class MasterView implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String simUrl;
   private final long base;
   private final long target;
@@ -41,7 +39,7 @@ final class MasterView implements AutoCloseable {
   /** Tasks the master knows (every state) and RUNNING, with the acknowledgement lag: {known, running, unacked, oldestMs}. */
   static long[] counts(String simUrl) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(simUrl + "/sim/state")).timeout(Duration.ofSeconds(5))
+      HttpResponse<String> r = BenchHttp.HTTP.send(HttpRequest.newBuilder(URI.create(simUrl + "/sim/state")).timeout(Duration.ofSeconds(5))
           .build(), HttpResponse.BodyHandlers.ofString());
       JsonArray fws = new JsonObject(r.body()).getJsonArray("frameworks");
       long known = 0;

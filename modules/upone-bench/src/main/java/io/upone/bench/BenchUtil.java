@@ -44,6 +44,27 @@ final class BenchUtil {
   }
 
   /** {@code n} free loopback endpoints, {@code 127.0.0.1:port}. */
+  /** A condition a bench waits for. */
+  interface Cond {
+    boolean ok();
+  }
+
+  /** Polls {@code c} every 5 ms until it holds; fails after {@code timeoutMs}. */
+  static void await(Cond c, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!c.ok()) {
+      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("bench timed out");
+      Thread.sleep(5);
+    }
+  }
+
+  /** A loopback port free now. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   static List<String> endpoints(int n) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     List<String> out = new ArrayList<>();

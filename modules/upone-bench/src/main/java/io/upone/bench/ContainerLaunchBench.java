@@ -12,8 +12,6 @@ import io.upone.server.UponeServer;
 import io.upone.server.config.ServerConfig;
 import io.upone.server.config.SchedulerConfig;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +34,7 @@ public final class ContainerLaunchBench {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     Path dir = Files.createTempDirectory("upone-container-bench");
     String marker = "upone-bench-" + UUID.randomUUID();
-    ServerConfig cfg = ServerConfig.single(dir.resolve("master"), freePort(), freePort())
+    ServerConfig cfg = ServerConfig.single(dir.resolve("master"), BenchUtil.freePort(), BenchUtil.freePort())
         .withScheduler(SchedulerConfig.defaults().withAgentTimeout(250, 10_000));
     UponeServer server = UponeServer.start(cfg).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     server.awaitReady(java.time.Duration.ofSeconds(30));
@@ -51,7 +49,7 @@ public final class ContainerLaunchBench {
     Vertx v = Vertx.vertx();
     Agent agent = new Agent(ac, executors).killTasksOnStop(true);
     v.deployVerticle(agent).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    await(() -> BenchHttp.get(url + "/v1/agents").contains("bench-agent"), 30_000);
+    BenchUtil.await(() -> BenchHttp.get(url + "/v1/agents").contains("bench-agent"), 30_000);
     System.out.printf("container launch bench: %d instances per app, one agent, %d round(s) each, %d cores%n", n, rounds,
         Runtime.getRuntime().availableProcessors());
     try {
@@ -74,34 +72,17 @@ public final class ContainerLaunchBench {
         + ", \"portDefinitions\": []}";
     long t0 = System.nanoTime();
     BenchHttp.post(url + "/v1/apps", body);
-    await(() -> running(server.log().state(), id) == n, 600_000);
+    BenchUtil.await(() -> running(server.log().state(), id) == n, 600_000);
     double all = (System.nanoTime() - t0) / 1e9;
     long[] lat = server.log().state().tasksOf(id).stream().mapToLong(t -> t.runningAtMs() - t.launchedAtMs()).sorted().toArray();
     System.out.printf("  %s x %d: launch->RUNNING p50 %5d ms, p99 %5d ms, max %5d ms; submit->all RUNNING %.2f s%n",
         label, n, BenchHttp.pct(lat, 50), BenchHttp.pct(lat, 99), lat[lat.length - 1], all);
     BenchHttp.del(url + "/v1/apps" + id);
-    await(() -> server.log().state().tasksOf(id).isEmpty(), 300_000);
+    BenchUtil.await(() -> server.log().state().tasksOf(id).isEmpty(), 300_000);
   }
 
   private static long running(State s, String appId) {
     return s.tasksOf(appId).stream().map(Task::state).filter(st -> st == TaskState.TASK_RUNNING).count();
   }
 
-  private interface Cond {
-    boolean ok() throws Exception;
-  }
-
-  private static void await(Cond c, long timeoutMs) throws Exception {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!c.ok()) {
-      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("bench timed out");
-      Thread.sleep(5);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -11,8 +11,6 @@ import io.upone.server.UponeServer;
 import io.upone.server.config.ServerConfig;
 import io.upone.server.config.SchedulerConfig;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,7 +37,7 @@ public final class LaunchBench {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     Path dir = Files.createTempDirectory("upone-launch-bench");
     String marker = "upone-bench-" + UUID.randomUUID();
-    ServerConfig cfg = ServerConfig.single(dir.resolve("master"), freePort(), freePort())
+    ServerConfig cfg = ServerConfig.single(dir.resolve("master"), BenchUtil.freePort(), BenchUtil.freePort())
         .withScheduler(SchedulerConfig.defaults().withAgentTimeout(250, 10_000));
     UponeServer server = UponeServer.start(cfg).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     server.awaitReady(java.time.Duration.ofSeconds(30));
@@ -55,7 +53,7 @@ public final class LaunchBench {
       agentVertx.add(v);
       agents.add(agent);
     }
-    await(() -> server.log().state() != null && BenchHttp.get(url + "/v1/agents").contains("bench-b"), 30_000);
+    BenchUtil.await(() -> server.log().state() != null && BenchHttp.get(url + "/v1/agents").contains("bench-b"), 30_000);
     System.out.printf("launch bench: %d tasks, 2 agents, real processes (sleep), 2 cores%n", n);
     try {
       burst(server, url, n, marker);
@@ -75,13 +73,13 @@ public final class LaunchBench {
     long t0 = System.currentTimeMillis();
     long t0n = System.nanoTime();
     BenchHttp.post(url + "/v1/apps", body);
-    await(() -> running(server.log().state(), "/bench/burst") == n, 300_000);
+    BenchUtil.await(() -> running(server.log().state(), "/bench/burst") == n, 300_000);
     double secs = (System.nanoTime() - t0n) / 1e9;
     long[] lat = server.log().state().tasksOf("/bench/burst").stream().mapToLong(t -> t.runningAtMs() - t0).sorted().toArray();
     System.out.printf("  burst: one app x %d: all RUNNING in %.2f s = %.0f launches/s; submit->RUNNING p50 %d ms, p99 %d ms%n",
         n, secs, n / secs, BenchHttp.pct(lat, 50), BenchHttp.pct(lat, 99));
     BenchHttp.del(url + "/v1/apps/bench/burst");
-    await(() -> server.log().state().tasksOf("/bench/burst").isEmpty(), 120_000);
+    BenchUtil.await(() -> server.log().state().tasksOf("/bench/burst").isEmpty(), 120_000);
   }
 
   private static void latency(UponeServer server, String url, int n, String marker) throws Exception {
@@ -100,7 +98,7 @@ public final class LaunchBench {
           .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.discarding())
           .thenCompose(r -> CompletableFuture.runAsync(() -> {
             try {
-              await(() -> running(server.log().state(), id) == 1, 300_000);
+              BenchUtil.await(() -> running(server.log().state(), id) == 1, 300_000);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
@@ -124,21 +122,4 @@ public final class LaunchBench {
     return s.tasksOf(appId).stream().filter(t -> t.state() == TaskState.TASK_RUNNING).count();
   }
 
-  private interface Cond {
-    boolean ok();
-  }
-
-  private static void await(Cond c, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!c.ok()) {
-      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("bench timed out");
-      Thread.sleep(5);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -64,12 +64,16 @@ public final class EventReplay {
 
   /**
    * Starts a replay from index {@code from} (at least 1); with {@code follow}, live events follow
-   * the replay until {@link #close()}.
+   * the replay until {@link #close()}. No callback of {@code reader} runs before this returns.
    */
   public static EventReplay start(Vertx vertx, EventLog log, long from, boolean follow, int maxHeld, Reader reader) {
     EventReplay r = new EventReplay(vertx, log, from, follow, maxHeld, reader);
     if (follow) r.subscription = CommittedFeed.onCommitted(vertx, c -> r.onLive(c.events()));
-    r.replayPage(true);
+    // the first page starts on a later turn of the loop: a page read that finished before its
+    // listener was attached would otherwise call the reader before the caller holds the replay
+    vertx.getOrCreateContext().runOnContext(v -> {
+      if (!r.closed) r.replayPage(true);
+    });
     return r;
   }
 

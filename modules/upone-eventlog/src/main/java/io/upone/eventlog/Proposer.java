@@ -55,6 +55,7 @@ final class Proposer {
       return f;
     }
     queue.add(new Pending(p, f));
+    if (!running) failQueued(); // stop() may have drained the queue before this add
     return f;
   }
 
@@ -63,42 +64,50 @@ final class Proposer {
     while (running) {
       try {
         // blocks while idle: no wake-ups when nothing is proposed (stop() interrupts)
-        Pending first = queue.take();
+        batch.add(queue.take());
         inFlight.acquire();
-        batch.add(first);
         queue.drainTo(batch, maxProposals - 1);
         send(batch);
         batch.clear();
       } catch (InterruptedException e) {
+        // stopped while waiting for room in flight: what was taken but not sent fails below
         break;
       } catch (RuntimeException e) {
         batch.forEach(p -> p.future().completeExceptionally(e));
         batch.clear();
       }
     }
+    batch.forEach(p -> p.future().completeExceptionally(notLeader.get()));
+    failQueued();
+  }
+
+  private void failQueued() {
     Pending p;
     while ((p = queue.poll()) != null) p.future().completeExceptionally(notLeader.get());
   }
 
-  /** Sends the batch as one entry, or several when it is over the byte limit. */
+  /**
+   * Sends the batch as one entry, or several when it is over the byte limit. Sent proposals leave
+   * {@code batch} as they go, so if a wait for room is interrupted only unsent ones remain in it.
+   */
   private void send(List<Pending> batch) throws InterruptedException {
-    LogEntry.Builder entry = LogEntry.newBuilder();
-    List<CompletableFuture<List<Event>>> futures = new ArrayList<>(batch.size());
-    int bytes = 0;
-    for (Pending p : batch) {
-      int size = p.proposal().getSerializedSize();
-      if (!futures.isEmpty() && bytes + size > maxBytes) {
-        apply(entry, futures);
-        entry = LogEntry.newBuilder();
-        futures = new ArrayList<>();
-        bytes = 0;
-        inFlight.acquire();
+    while (!batch.isEmpty()) {
+      LogEntry.Builder entry = LogEntry.newBuilder();
+      List<CompletableFuture<List<Event>>> futures = new ArrayList<>();
+      int bytes = 0;
+      int n = 0;
+      for (Pending p : batch) {
+        int size = p.proposal().getSerializedSize();
+        if (n > 0 && bytes + size > maxBytes) break;
+        entry.addProposals(p.proposal());
+        futures.add(p.future());
+        bytes += size;
+        n++;
       }
-      entry.addProposals(p.proposal());
-      futures.add(p.future());
-      bytes += size;
+      apply(entry, futures);
+      batch.subList(0, n).clear();
+      if (!batch.isEmpty()) inFlight.acquire();
     }
-    apply(entry, futures);
   }
 
   private void apply(LogEntry.Builder entry, List<CompletableFuture<List<Event>>> futures) throws InterruptedException {

@@ -48,14 +48,26 @@ class BridgeFailoverTest {
           TestNode leader = TestNode.leaderOf(nodes);
           BridgeEvents.append(leader.server.log(), 10, 20);
           written.addAndGet(10);
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception | AssertionError e) {
           // leadership moved or the node stopped under the write: try again on the next leader
-          if (e instanceof InterruptedException) return;
         }
       }
     }, "bridge-test-writer");
 
     List<Long> seen = new ArrayList<>();
+    try {
+      followAcrossFailover(first, writer, writing, written, seen);
+    } finally {
+      writing.set(false);
+      writer.interrupt();
+      writer.join(60_000);
+    }
+  }
+
+  private void followAcrossFailover(TestNode first, Thread writer, AtomicBoolean writing, AtomicLong written,
+                                    List<Long> seen) throws Exception {
     TestNode stopped;
     try (BridgeWire c = new BridgeWire(first.server.bridgeTcpPort())) {
       c.register("upone.events.replay." + UUID.randomUUID(), new JsonObject().put("from", "1"));
@@ -93,7 +105,7 @@ class BridgeFailoverTest {
         f = c.read();
       } catch (IOException e) {
         if (until == Long.MAX_VALUE) return; // reset by the stopped node
-        throw e;
+        throw new AssertionError("no frame for 20 s: " + seen.size() + " events read, waiting for " + until, e);
       }
       if (f == null) {
         if (until == Long.MAX_VALUE) return;

@@ -20,7 +20,7 @@ final class TestNode implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final ServerConfig config;
-  UponeServer server;
+  volatile UponeServer server;
 
   TestNode(ServerConfig config) {
     this.config = config;

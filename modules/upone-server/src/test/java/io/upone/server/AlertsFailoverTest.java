@@ -23,7 +23,7 @@ class AlertsFailoverTest {
 
   @AfterEach
   void stopAll() throws Exception {
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
     if (slack != null) slack.close();
   }
 

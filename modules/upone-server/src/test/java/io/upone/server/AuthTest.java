@@ -67,7 +67,7 @@ class AuthTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
   }
 
   static RawHttp.Answer as(TestNode n, String token, String method, String path, String body) {

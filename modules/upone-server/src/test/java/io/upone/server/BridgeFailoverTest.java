@@ -29,7 +29,7 @@ class BridgeFailoverTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
   }
 
   @Test

@@ -49,7 +49,7 @@ class ChaosTest {
   @AfterEach
   void stop() throws Exception {
     if (agents != null) agents.close();
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
     Procs.cleanUp(marker);
   }
 

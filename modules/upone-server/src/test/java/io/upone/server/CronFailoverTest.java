@@ -36,7 +36,7 @@ class CronFailoverTest {
   @AfterEach
   void stop() throws Exception {
     if (agents != null) agents.close();
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
     Procs.cleanUp(marker);
   }
 

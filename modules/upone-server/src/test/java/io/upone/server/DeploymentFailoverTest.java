@@ -35,7 +35,7 @@ class DeploymentFailoverTest {
   @AfterEach
   void stop() throws Exception {
     if (agents != null) agents.close();
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
     Procs.cleanUp(marker);
   }
 

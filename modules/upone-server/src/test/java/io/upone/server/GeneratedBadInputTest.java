@@ -48,7 +48,7 @@ class GeneratedBadInputTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
   }
 
   static Stream<BadRequests.Case> cases() {

@@ -38,7 +38,7 @@ class LbFailoverTest {
   @AfterEach
   void stop() throws Exception {
     if (agents != null) agents.close();
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
     Procs.cleanUp(marker);
     if (haproxy != null) haproxy.close();
   }

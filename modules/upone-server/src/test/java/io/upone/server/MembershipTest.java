@@ -43,7 +43,7 @@ class MembershipTest {
   @AfterEach
   void stop() throws Exception {
     if (agents != null) agents.close();
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
     Procs.cleanUp(marker);
   }
 

@@ -34,7 +34,7 @@ class MesosFailoverTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
     if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 

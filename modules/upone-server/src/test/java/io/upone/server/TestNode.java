@@ -66,7 +66,11 @@ final class TestNode implements AutoCloseable {
   }
 
   TestNode start() throws Exception {
-    server = UponeServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try {
+      server = UponeServer.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the node did not start in 60 s; threads at work: " + busyThreads(), e);
+    }
     return this;
   }
 
@@ -136,6 +140,33 @@ final class TestNode implements AutoCloseable {
   @Override
   public void close() throws Exception {
     stop();
+  }
+
+  /** The running threads and their top frames, for a failure that would otherwise say only "timeout". */
+  static String busyThreads() {
+    StringBuilder out = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getState() != Thread.State.RUNNABLE || stack.length == 0) return;
+      String top = stack[0].toString();
+      if (top.contains("epollWait") || top.contains("accept") || top.contains("socketRead")) return; // idle I/O
+      out.append("\n  ").append(t.getName()).append(" at ").append(top);
+      if (stack.length > 1) out.append(" < ").append(stack[1]);
+    });
+    return out.length() == 0 ? "none" : out.toString();
+  }
+
+  /** Stops every node, even when one of them fails to stop (a node left running would load the later tests). */
+  static void closeAll(List<TestNode> nodes) throws Exception {
+    Exception first = null;
+    for (TestNode n : nodes) {
+      try {
+        n.close();
+      } catch (Exception e) {
+        if (first == null) first = e;
+        else first.addSuppressed(e);
+      }
+    }
+    if (first != null) throw first;
   }
 
   record Resp(int status, String body, HttpResponse<String> raw) {

@@ -21,7 +21,7 @@ class ThreeNodeApiTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
   }
 
   private TestNode leader() throws InterruptedException {

@@ -67,7 +67,7 @@ class TlsTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (TestNode n : nodes) n.close();
+    TestNode.closeAll(nodes);
   }
 
   /** keytool makes the key pair and certificate (SAN 127.0.0.1); the PEM files are written from its keystore. */

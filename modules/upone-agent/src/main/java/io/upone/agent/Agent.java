@@ -58,6 +58,9 @@ public final class Agent extends AbstractVerticle {
   private long killAfterMasterLossMs;
   private long lastMasterContactMs = System.currentTimeMillis();
   private boolean masterLossKilled;
+  /** Tasks end this long after this agent is gone, unless an agent comes back (0: never). */
+  private java.time.Duration orphanGrace = java.time.Duration.ZERO;
+  private OrphanWatchdog watchdog;
   private final java.util.concurrent.atomic.AtomicInteger heartbeatsSent = new java.util.concurrent.atomic.AtomicInteger();
 
   public Agent(AgentConfig config, Executor executor) {
@@ -87,6 +90,7 @@ public final class Agent extends AbstractVerticle {
     HttpClientOptions co = new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000);
     if (masterCa != null) co.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(masterCa.toString()));
     client = vertx.createHttpClient(co);
+    guardAgainstOrphans();
     vertx.executeBlocking(this::recover, false)
         .compose(recovered -> {
           recovered.forEach(t -> {
@@ -140,6 +144,41 @@ public final class Agent extends AbstractVerticle {
   /** Trusts this PEM certificate (or CA) when the master's URL is https. Call before deploying. */
   public Agent masterCa(java.nio.file.Path pem) {
     this.masterCa = pem;
+    return this;
+  }
+
+  /**
+   * Renews the orphan watchdog's lease from the event loop's timer, so that a hung loop stops
+   * renewing too; the write itself goes to a worker. Starts before recovery: a restarted agent
+   * claims its predecessor's tasks before their grace runs out.
+   */
+  private void guardAgainstOrphans() {
+    if (orphanGrace.isZero() || orphanGrace.isNegative()) return;
+    watchdog = new OrphanWatchdog(config.workDir(), orphanGrace);
+    OrphanWatchdog w = watchdog;
+    vertx.executeBlocking(() -> {
+      w.renew();
+      return null;
+    }, false);
+    vertx.setPeriodic(w.renewEveryMs(), id -> {
+      if (stopping) {
+        vertx.cancelTimer(id);
+        return;
+      }
+      vertx.executeBlocking(() -> {
+        w.renew();
+        return null;
+      }, false);
+    });
+  }
+
+  /**
+   * Ends this agent's tasks once the agent has been gone (dead or hung) for {@code grace}, unless
+   * an agent starts on the same work dir within it ({@link OrphanWatchdog}); zero or negative:
+   * they keep running. Call before deploying.
+   */
+  public Agent orphanGrace(java.time.Duration grace) {
+    this.orphanGrace = grace;
     return this;
   }
 
@@ -466,7 +505,10 @@ public final class Agent extends AbstractVerticle {
   public void stop(Promise<Void> stopped) {
     stopping = true;
     vertx.executeBlocking(() -> {
-      if (killTasksOnStop) endAllTasks(java.time.Duration.ofSeconds(3));
+      if (killTasksOnStop) {
+        endAllTasks(java.time.Duration.ofSeconds(3));
+        if (watchdog != null) watchdog.stop();
+      }
       executors.forEach(Executor::close);
       return null;
     }, false).onComplete(ar -> stopped.complete());

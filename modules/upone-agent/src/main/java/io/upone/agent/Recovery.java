@@ -75,6 +75,10 @@ final class Recovery {
       t.state = code == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
       t.exitCode = code;
       t.message = "exited with " + code + " while the agent was down";
+    } else if (OrphanWatchdog.endedByWatchdog(sandbox).isPresent()) {
+      t.state = TaskState.TASK_LOST;
+      t.reason = "agent_gone";
+      t.message = OrphanWatchdog.endedByWatchdog(sandbox).get();
     } else {
       t.state = TaskState.TASK_LOST;
       t.reason = "agent_restarted";

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  * a task still learns how it ended.
  */
 public final class ProcessExecutor implements Executor {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessExecutor.class);
   public static final String EXIT_FILE = ".upone-exit";
+  /** "pid startTicks killGraceSeconds": what the agent's orphan watchdog ends if the agent is gone (orphan-watchdog.sh). */
+  public static final String GROUP_FILE = ".upone-pgroup";
   private static final String CMD_WRAPPER =
       "bash -c \"$UPONE_CMD\"; code=$?; printf '%s' \"$code\" > .upone-exit; exit \"$code\"";
   private static final String ARGS_WRAPPER =
@@ -53,6 +56,7 @@ public final class ProcessExecutor implements Executor {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile()));
     Process p = pb.start();
+    recordGroup(sandbox, p.pid(), launch.killGracePeriodSeconds());
     Instant started = p.toHandle().info().startInstant().orElse(Instant.now());
     CompletableFuture<Integer> exit = p.onExit().thenApply(done -> {
       int code = done.exitValue();
@@ -70,6 +74,24 @@ public final class ProcessExecutor implements Executor {
     if (start.isEmpty() || Math.abs(start.get().toEpochMilli() - startedAt.toEpochMilli()) > 1000) return Optional.empty();
     CompletableFuture<Integer> exit = h.get().onExit().thenApply(done -> readExit(sandbox));
     return Optional.of(new Task(pid, startedAt, exit, h.get()));
+  }
+
+  /**
+   * Records the task's process group for the orphan watchdog, with the leader's start time so
+   * that a reused pid is never taken for the task. A task that already ended needs no record.
+   */
+  private static void recordGroup(Path sandbox, long pid, int killGraceSeconds) {
+    var ticks = ProcStat.startTicks(pid);
+    if (ticks.isEmpty()) return;
+    try {
+      Path tmp = sandbox.resolve(GROUP_FILE + ".tmp");
+      Files.writeString(tmp, pid + " " + ticks.getAsLong() + " " + Math.max(0, killGraceSeconds) + "\n");
+      Files.move(tmp, sandbox.resolve(GROUP_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      // the task runs: failing its launch now would leave it running unwatched all the same
+      LOG.warn("task group {} is not recorded for the orphan watchdog: {}", pid, e.getMessage());
+    }
   }
 
   /** The exit code the wrapper wrote, or null when it did not get to write it. */

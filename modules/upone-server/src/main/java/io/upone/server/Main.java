@@ -224,6 +224,10 @@ public final class Main implements Runnable {
     @Option(names = "--kill-tasks-after-master-loss-ms", defaultValue = "0",
         description = "kill every task after this long without an answering master (default 0: keep them running)")
     long killAfterMasterLossMs;
+    @Option(names = "--orphan-grace-ms", defaultValue = "60000",
+        description = "kill this agent's tasks when the agent has been dead or hung this long and none restarted "
+            + "on its work dir (default 60000; 0: keep them running)")
+    long orphanGraceMs;
 
     @Override
     public Integer call() throws Exception {
@@ -245,7 +249,8 @@ public final class Main implements Runnable {
       String secret = agentSecret != null ? agentSecret : System.getenv("UPONE_AGENT_SECRET");
       io.upone.agent.Agent agent = new io.upone.agent.Agent(cfg, io.upone.agent.AgentExecutors.detect(System.getenv(), 10L << 20))
           .secret(secret).masterCa(masterCa)
-          .killTasksAfterMasterLoss(java.time.Duration.ofMillis(killAfterMasterLossMs));
+          .killTasksAfterMasterLoss(java.time.Duration.ofMillis(killAfterMasterLossMs))
+          .orphanGrace(java.time.Duration.ofMillis(orphanGraceMs));
       if (secret == null || secret.isBlank()) {
         System.out.println("upone agent: no --agent-secret: anyone who reaches " + host + ":" + port + " can launch processes here");
       }

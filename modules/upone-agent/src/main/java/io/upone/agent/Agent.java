@@ -153,8 +153,16 @@ public final class Agent extends AbstractVerticle {
    * claims its predecessor's tasks before their grace runs out.
    */
   private void guardAgainstOrphans() {
-    if (orphanGrace.isZero() || orphanGrace.isNegative()) return;
     watchdog = new OrphanWatchdog(config.workDir(), orphanGrace);
+    if (orphanGrace.isZero() || orphanGrace.isNegative()) {
+      // off now: a watchdog left by an earlier agent with a grace would end the tasks we re-adopt
+      OrphanWatchdog w = watchdog;
+      vertx.executeBlocking(() -> {
+        w.stop();
+        return null;
+      }, false);
+      return;
+    }
     OrphanWatchdog w = watchdog;
     vertx.executeBlocking(() -> {
       w.renew();

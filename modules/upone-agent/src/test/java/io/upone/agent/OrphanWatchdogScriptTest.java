@@ -121,4 +121,24 @@ class OrphanWatchdogScriptTest {
       }
     }
   }
+
+  @Test
+  void anAgentStartedWithoutGraceRetiresItsPredecessorsWatchdog() throws Exception {
+    Path work = dir.resolve("agent");
+    OrphanWatchdog left = new OrphanWatchdog(work, Duration.ofMinutes(10));
+    left.renew(); // an earlier agent's, still watching
+    long pid = left.current().orElseThrow().pid();
+    try (MasterDouble master = new MasterDouble()) {
+      AgentConfig ac = new AgentConfig(master.url(), new Resources(1, 256, 100, List.of(new PortRange(31710, 31719))),
+          Map.of(), work, "host-a", "127.0.0.1", 0, 100, 1 << 20);
+      Vertx vertx = Vertx.vertx();
+      try {
+        vertx.deployVerticle(new Agent(ac, new ProcessExecutor()).killTasksOnStop(true)).toCompletionStage()
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Poll.until("the old watchdog retired: it would end the tasks this agent re-adopts", WAIT, () -> gone(pid));
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
 }

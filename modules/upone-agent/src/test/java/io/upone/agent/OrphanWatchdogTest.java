@@ -156,8 +156,11 @@ class OrphanWatchdogTest {
     OrphanWatchdog.Running w = watchdog();
     assertTrue(groupAlive(pid));
 
+    long killed = System.nanoTime();
     killAgent(agents.get(0));
     Poll.until("the dead agent's task group ended", WAIT, () -> !groupAliveUnchecked(pid));
+    System.out.printf("task group ended %d ms after the agent's SIGKILL (grace 2000 ms, kill grace 1 s)%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
     Poll.until("the watchdog exited", WAIT, () -> ProcessHandle.of(w.pid()).map(h -> !h.isAlive()).orElse(true));
     assertTrue(watchdogLog().contains("SIGTERM to task group " + pid), watchdogLog());
     assertFalse(Files.exists(workDir.resolve(OrphanWatchdog.PID)), "the watchdog took its pid file with it");
@@ -168,6 +171,18 @@ class OrphanWatchdogTest {
       JsonObject t = master.heartbeatTasks().get("orphan-1");
       return t != null && "TASK_LOST".equals(t.getString("state")) && "agent_gone".equals(t.getString("reason"));
     });
+  }
+
+  @Test
+  void aHungAgentsTasksEndToo() throws Exception {
+    String url = startAgent(2000);
+    long pid = launchTask(url, "orphan-4");
+    assertTrue(groupAlive(pid));
+    Process agent = agents.get(0);
+    // SIGSTOP: the JVM is there but does nothing, like an agent stuck in a pause or a deadlock
+    new ProcessBuilder("kill", "-STOP", Long.toString(agent.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    Poll.until("the hung agent's task group ended", WAIT, () -> !groupAliveUnchecked(pid));
+    assertTrue(agent.isAlive(), "the agent itself was only hung");
   }
 
   @Test

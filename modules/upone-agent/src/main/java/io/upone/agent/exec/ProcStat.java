@@ -24,4 +24,15 @@ public final class ProcStat {
       return OptionalLong.empty();
     }
   }
+
+  /** Field 5 of /proc/&lt;pid&gt;/stat: the process group; empty when the process is gone. */
+  public static OptionalLong processGroup(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      return OptionalLong.of(Long.parseLong(f[2]));
+    } catch (IOException | RuntimeException gone) {
+      return OptionalLong.empty();
+    }
+  }
 }

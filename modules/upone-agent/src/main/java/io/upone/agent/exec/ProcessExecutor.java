@@ -56,6 +56,7 @@ public final class ProcessExecutor implements Executor {
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile()));
     Process p = pb.start();
+    awaitOwnGroup(p);
     recordGroup(sandbox, p.pid(), launch.killGracePeriodSeconds());
     Instant started = p.toHandle().info().startInstant().orElse(Instant.now());
     CompletableFuture<Integer> exit = p.onExit().thenApply(done -> {
@@ -74,6 +75,20 @@ public final class ProcessExecutor implements Executor {
     if (start.isEmpty() || Math.abs(start.get().toEpochMilli() - startedAt.toEpochMilli()) > 1000) return Optional.empty();
     CompletableFuture<Integer> exit = h.get().onExit().thenApply(done -> readExit(sandbox));
     return Optional.of(new Task(pid, startedAt, exit, h.get()));
+  }
+
+  /**
+   * Returns once the task leads its own process group: start() returns when setsid is exec'd,
+   * not when it has called setsid(), and a kill sent to the group before that reaches nobody
+   * (a task killed at once would keep running). Microseconds, unless the machine is swamped.
+   */
+  private static void awaitOwnGroup(Process p) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (p.isAlive() && System.nanoTime() < deadline) {
+      var group = ProcStat.processGroup(p.pid());
+      if (group.isEmpty() || group.getAsLong() == p.pid()) return;
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+    }
   }
 
   /**

@@ -32,10 +32,15 @@ class OrphanWatchdogScriptTest {
   final List<Process> own = new ArrayList<>();
 
   @AfterEach
-  void cleanUp() {
+  void cleanUp() throws Exception {
     ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
         .forEach(ProcessHandle::destroyForcibly);
-    own.forEach(Process::destroyForcibly);
+    for (Process p : own) {
+      // the whole group while its leader, our unreaped child, still holds the pid: sleep included
+      if (p.isAlive()) OrphanWatchdogTest.signalGroup(p.pid(), "KILL");
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   /** A process group of its own (pid == pgid), as the process executor starts tasks. */

@@ -258,6 +258,11 @@ public final class Agent extends AbstractVerticle {
     Map<String, String> env = env(t);
     vertx.executeBlocking(() -> {
       Executor.RunningTask running = executor.launch(l, t.sandbox, env);
+      t.running = running;
+      if (stopping && killTasksOnStop) {
+        // started while the agent stops: endAllTasks may have looked before it had a pid
+        running.signal("KILL");
+      }
       Files.writeString(t.sandbox.resolve(META), new JsonObject().put("launch", Wire.launch(l)).put("pid", running.pid())
           .put("startedAtMs", running.startedAt().toEpochMilli()).put("executor", executor.name())
           .put("containerId", running.containerId()).encodePrettily());

@@ -52,7 +52,7 @@ final class OrphanWatchdog {
     this.graceMs = grace.toMillis();
   }
 
-  /** How often the agent renews: four times per grace, at most once a second. */
+  /** How often the agent renews: every second, or four times per grace when that is shorter. */
   long renewEveryMs() {
     return Math.max(50, Math.min(1000, graceMs / 4));
   }

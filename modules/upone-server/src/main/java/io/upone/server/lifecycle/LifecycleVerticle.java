@@ -60,6 +60,9 @@ public final class LifecycleVerticle extends AbstractVerticle {
   /** A pass is queued: its scope (FULL wins) and whether it is urgent. */
   private Reconciler.Scope queued;
   private boolean queuedUrgent;
+  /** How long the last pass took and when it ended (nanoTime): paces the passes a burst of commits queues. */
+  private long lastPassNanos;
+  private long lastPassEndNanos;
 
   public LifecycleVerticle(EventLog log, SchedulerConfig config, Clock clock) {
     this.log = log;
@@ -148,16 +151,32 @@ public final class LifecycleVerticle extends AbstractVerticle {
     queued = queued == Reconciler.Scope.FULL ? queued : scope;
     queuedUrgent |= urgent;
     if (wasQueued) return;
-    context.runOnContext(v -> {
-      Reconciler.Scope s = queued;
-      boolean u = queuedUrgent;
-      queued = null;
-      queuedUrgent = false;
-      if (s != null && leadership.leading()) pass(s, u);
-    });
+    // under a stream of commits, passes would run back to back and hold this event loop (and a
+    // core) for ever: the next one waits as long as the last one took, so at most half the time goes to them
+    long waitMs = (lastPassEndNanos + lastPassNanos - System.nanoTime()) / 1_000_000;
+    if (waitMs <= 0) context.runOnContext(v -> runQueued());
+    else vertx.setTimer(waitMs, id -> runQueued());
+  }
+
+  private void runQueued() {
+    Reconciler.Scope s = queued;
+    boolean u = queuedUrgent;
+    queued = null;
+    queuedUrgent = false;
+    if (s != null && leadership.leading()) pass(s, u);
   }
 
   private void pass(Reconciler.Scope scope, boolean urgent) {
+    long started = System.nanoTime();
+    try {
+      decideAndAct(scope, urgent);
+    } finally {
+      lastPassEndNanos = System.nanoTime();
+      lastPassNanos = lastPassEndNanos - started;
+    }
+  }
+
+  private void decideAndAct(Reconciler.Scope scope, boolean urgent) {
     long now = clock.millis();
     Decisions d = reconciler.reconcile(log.view(), inFlight, now, scope);
     d.forgetKills().forEach(inFlight.killing::remove);

@@ -66,10 +66,19 @@ public final class Reconciler {
     List<Demand> demands = new ArrayList<>();
     Map<String, Long> pendingSince = new HashMap<>();
     Set<String> killingApps = p.killingApps();
-    s.apps().stream().sorted(Comparator.comparing(AppSpec::getId)).forEach(app -> {
+    // most apps are complete: only those short of tasks are sorted (by id, the order demands are served in)
+    List<AppSpec> shortApps = new ArrayList<>();
+    Map<String, Integer> shortBy = new HashMap<>();
+    for (AppSpec app : s.apps()) {
       DeploymentPlan.Step step = deploying.get(app.getId());
       int n = step != null ? step.launch() : app.getInstances() - p.liveCount(app.getId(), killingApps, appsWithUnreachable);
-      if (n <= 0) return;
+      if (n <= 0) continue;
+      shortApps.add(app);
+      shortBy.put(app.getId(), n);
+    }
+    shortApps.sort(Comparator.comparing(AppSpec::getId));
+    shortApps.forEach(app -> {
+      int n = shortBy.get(app.getId());
       missing.put(app.getId(), n);
       Long since = f.pendingSince.get(app.getId());
       Backoff b = f.backoff.get(app.getId());
@@ -165,7 +174,7 @@ public final class Reconciler {
       List<Decisions.Alert> alerts = new ArrayList<>();
       for (AppSpec app : s.apps()) {
         // maxConsecutiveFailures 0 on every check: report ill health, never kill for it (Marathon's meaning)
-        if (app.getHealthChecksList().stream().allMatch(h -> h.getMaxConsecutiveFailures() == 0)) continue;
+        if (!killsForHealth(app)) continue;
         List<Task> ill = new ArrayList<>();
         for (Task t : s.tasksOf(app.getId())) {
           if (t.state() == TaskState.TASK_RUNNING && Boolean.FALSE.equals(t.healthy()) && !killing.contains(t.id())) ill.add(t);
@@ -183,6 +192,11 @@ public final class Reconciler {
         }
       }
       return alerts;
+    }
+
+    private static boolean killsForHealth(AppSpec app) {
+      for (int i = 0; i < app.getHealthChecksCount(); i++) if (app.getHealthChecks(i).getMaxConsecutiveFailures() != 0) return true;
+      return false;
     }
 
     /** Scale-down victims and backoff resets: only apps with too many tasks or failures behind them. */

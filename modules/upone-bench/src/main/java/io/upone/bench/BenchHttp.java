@@ -9,7 +9,8 @@ import java.net.http.HttpResponse;
 /** What the launch benchmarks ask of a node's API, as a client does, and their percentile. */
 final class BenchHttp {
   /** One client for every request of a run (the asynchronous ones too). */
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** HTTP/1.1, one connection per client thread, as curl, the CLI and most API clients talk. */
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private BenchHttp() {}
 

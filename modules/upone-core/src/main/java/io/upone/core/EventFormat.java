@@ -23,7 +23,11 @@ public final class EventFormat {
    * alerting ({@code AlertsSent} and a snapshot's watermark; an app or job spec that names its own
    * Slack webhook, whose loss would change an older build's app config hashes).
    */
-  public static final int CURRENT = 4;
+  /**
+   * Not a compile-time constant on purpose: javac would copy a literal into every module that
+   * reads it, and an incremental build after raising it would leave the old value in those.
+   */
+  public static final int CURRENT = Integer.parseInt("4");
 
   private EventFormat() {}
 

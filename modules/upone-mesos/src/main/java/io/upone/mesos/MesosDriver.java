@@ -501,16 +501,24 @@ public final class MesosDriver implements ClusterDriver {
     SchedulerConnection c = connection;
     if (c == null) return;
     c.pause("master error: " + message);
+    confirmLeadership(c, true);
+  }
+
+  private void confirmLeadership(SchedulerConnection c, boolean first) {
     store.stillLeads().whenComplete((leads, t) -> onContext(() -> {
-      if (connection != c) return; // stopped or restarted meanwhile
+      if (connection != c) return; // stopped (this node lost its term) or restarted meanwhile
       if (Boolean.TRUE.equals(leads)) {
         LOG.warn("another scheduler instance took framework {} over, but this one still leads: subscribing again", frameworkId);
         c.resume();
-      } else {
+        return;
+      }
+      if (first) {
         stats.supplanted++;
         LOG.warn("framework {} failed over to another scheduler instance and this one no longer leads{}: not subscribing again",
             frameworkId, t == null ? "" : " (" + t.getMessage() + ")");
       }
+      // asked again now and then: a leader whose read-index merely timed out must not stay unsubscribed
+      vertx.setTimer(config.maxBackoffMs(), id -> confirmLeadership(c, false));
     }));
   }
 

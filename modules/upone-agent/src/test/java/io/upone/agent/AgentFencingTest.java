@@ -98,7 +98,10 @@ class AgentFencingTest {
     master.answer = new JsonObject().put("term", 9);
     Poll.until("term 9 learnt", WAIT, () -> agent.leaderTerm() == 9);
     assertEquals(409, launch(id(), 8L).statusCode(), "the old leader, cut off, still thinks it leads in term 8");
-    assertEquals(202, launch(id(), 9L).statusCode());
+    String t = id();
+    assertEquals(202, launch(t, 9L).statusCode());
+    // running before the agent stops: a launch still starting then would outlive the test
+    Poll.until("running", WAIT, () -> agent.runningPids().containsKey(t));
   }
 
   @Test

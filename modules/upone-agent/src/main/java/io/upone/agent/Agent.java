@@ -417,12 +417,19 @@ public final class Agent extends AbstractVerticle {
     executors.forEach(e -> e.details().forEach(body::put));
     heartbeatsSent.incrementAndGet();
     post("/v1/agents/heartbeat", body).onComplete(ar -> {
-      if (ar.succeeded() && ar.result().getInteger("status") == 200) {
+      boolean answered = ar.succeeded() && ar.result().getInteger("status") == 200;
+      long term = answered ? ar.result().getJsonObject("body").getLong("term", 0L) : 0L;
+      if (answered && !terms.admit(term)) {
+        // a deposed leader (cut off from its group, still answering): its kills and forgets are
+        // refused like its commands, and the leader is looked for at the next master
+        LOG.warn("heartbeat answer from a leader of term {}: this agent follows term {}; ignored", term, terms.highest());
+        answered = false;
+      }
+      if (answered) {
         JsonObject res = ar.result().getJsonObject("body");
         lastMasterContactMs = System.currentTimeMillis();
         masterLossKilled = false;
         heartbeatMs = res.getLong("heartbeatMs", heartbeatMs);
-        terms.admit(res.getLong("term", 0L));
         res.getJsonArray("forget", new JsonArray()).forEach(id -> forget((String) id));
         // tasks the master has replaced (or never knew): they must not run beside their replacements
         res.getJsonArray("kill", new JsonArray()).forEach(o -> {

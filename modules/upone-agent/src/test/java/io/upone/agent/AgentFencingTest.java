@@ -98,7 +98,10 @@ class AgentFencingTest {
     master.answer = new JsonObject().put("term", 9);
     Poll.until("term 9 learnt", WAIT, () -> agent.leaderTerm() == 9);
     assertEquals(409, launch(id(), 8L).statusCode(), "the old leader, cut off, still thinks it leads in term 8");
-    assertEquals(202, launch(id(), 9L).statusCode());
+    String t = id();
+    assertEquals(202, launch(t, 9L).statusCode());
+    // running before the agent stops: a launch still starting then would outlive the test
+    Poll.until("running", WAIT, () -> agent.runningPids().containsKey(t));
   }
 
   @Test
@@ -109,6 +112,27 @@ class AgentFencingTest {
     Poll.until("running", WAIT, () -> "TASK_RUNNING".equals(master.state(t)));
     master.answer = new JsonObject().put("kill", new JsonArray().add(new JsonObject().put("taskId", t).put("grace", 1)));
     Poll.until("killed", WAIT, () -> "TASK_KILLED".equals(master.state(t)));
+  }
+
+  /**
+   * Kills also travel in heartbeat answers (repeated until the task has ended). A deposed leader
+   * that an agent still reaches answers with its old term: its kills (and forgets) are refused
+   * like its commands, and the agent looks for the leader elsewhere.
+   */
+  @Test
+  void killsInAHeartbeatAnswerOfAnOlderTermAreRefused() throws Exception {
+    startAgent(Duration.ZERO);
+    String t = id();
+    assertEquals(202, launch(t, 5L).statusCode());
+    Poll.until("running", WAIT, () -> "TASK_RUNNING".equals(master.state(t)));
+    JsonArray kill = new JsonArray().add(new JsonObject().put("taskId", t).put("grace", 1));
+    master.answer = new JsonObject().put("term", 4).put("kill", kill);
+    int seen = master.heartbeats.get();
+    Poll.until("ten answers from the deposed leader", WAIT, () -> master.heartbeats.get() >= seen + 10);
+    assertTrue(agent.runningPids().containsKey(t), "a deposed leader's heartbeat answer killed a task");
+    assertEquals(5, agent.leaderTerm());
+    master.answer = new JsonObject().put("term", 5).put("kill", kill);
+    Poll.until("killed by the current leader", WAIT, () -> "TASK_KILLED".equals(master.state(t)));
   }
 
   @Test

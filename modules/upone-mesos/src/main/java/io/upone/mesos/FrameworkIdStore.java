@@ -15,6 +15,16 @@ public interface FrameworkIdStore {
   /** Mesos removed the framework (teardown, or failover timeout expired): subscribe anew next time. */
   void forget(String why);
 
+  /**
+   * Whether this scheduler instance still leads, asked when Mesos says another instance has
+   * subscribed as this framework ("Framework failed over"): one that no longer leads must not
+   * subscribe again, or it would take the framework back from its successor. Upone answers
+   * through a raft read-index; the default (one scheduler, no election) answers yes.
+   */
+  default java.util.concurrent.CompletionStage<Boolean> stillLeads() {
+    return java.util.concurrent.CompletableFuture.completedFuture(true);
+  }
+
   /** A store in memory only (tests, the simulator's demos): a restart registers a new framework. */
   static FrameworkIdStore inMemory() {
     return new FrameworkIdStore() {

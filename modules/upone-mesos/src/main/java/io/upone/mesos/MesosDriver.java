@@ -484,7 +484,42 @@ public final class MesosDriver implements ClusterDriver {
       store.forget(message);
       frameworkId = "";
     }
+    if (m.contains("failed over")) {
+      failedOver(message);
+      return;
+    }
     if (connection != null) connection.drop("master error: " + message);
+  }
+
+  /**
+   * Another scheduler instance subscribed as this framework, and the master now refuses this
+   * one's stream id: on upone that is a newer leader, and Mesos's stream id fences this one.
+   * It subscribes again only if it still leads (then the other was the stale one); a deposed
+   * leader stays quiet, so the two never take the framework from each other in turn.
+   */
+  private void failedOver(String message) {
+    SchedulerConnection c = connection;
+    if (c == null) return;
+    c.pause("master error: " + message);
+    confirmLeadership(c, true);
+  }
+
+  private void confirmLeadership(SchedulerConnection c, boolean first) {
+    store.stillLeads().whenComplete((leads, t) -> onContext(() -> {
+      if (connection != c) return; // stopped (this node lost its term) or restarted meanwhile
+      if (Boolean.TRUE.equals(leads)) {
+        LOG.warn("another scheduler instance took framework {} over, but this one still leads: subscribing again", frameworkId);
+        c.resume();
+        return;
+      }
+      if (first) {
+        stats.supplanted++;
+        LOG.warn("framework {} failed over to another scheduler instance and this one no longer leads{}: not subscribing again",
+            frameworkId, t == null ? "" : " (" + t.getMessage() + ")");
+      }
+      // asked again now and then: a leader whose read-index merely timed out must not stay unsubscribed
+      vertx.setTimer(config.maxBackoffMs(), id -> confirmLeadership(c, false));
+    }));
   }
 
   // ---- translation ------------------------------------------------------------------------------
@@ -532,6 +567,8 @@ public final class MesosDriver implements ClusterDriver {
     public volatile long calls;
     public volatile long failedCalls;
     public volatile long errors;
+    /** Times another scheduler instance took the framework over while this one no longer led. */
+    public volatile long supplanted;
     private final Ring accepts = new Ring();
     private final Ring handling = new Ring();
 

@@ -96,6 +96,19 @@ final class SchedulerConnection {
     callClient.close();
   }
 
+  /** Ends the current stream and subscribes again only when {@link #resume()} is called. */
+  void pause(String why) {
+    if (!open) return;
+    breakStream(why);
+    if (retryTimer >= 0) vertx.cancelTimer(retryTimer);
+    retryTimer = -1;
+  }
+
+  /** After {@link #pause}: subscribes again (after the usual backoff). */
+  void resume() {
+    if (open && !subscribed) scheduleReconnect();
+  }
+
   /** Ends the current stream (as if the network broke it); a new subscription follows. */
   void drop(String why) {
     if (!open) return;

@@ -58,6 +58,9 @@ final class Subscriptions {
         f.stream = null;
         old.end();
       }
+      // as Master::_failoverFramework: offers the old instance held are taken back (not rescinded
+      // to it), so the allocator offers them to the new one instead of leaving them held by no one
+      allocator.releaseAll(f);
       f.info = info.toBuilder().setId(Protos.FrameworkID.newBuilder().setValue(id)).build();
       f.subscribedAtMs = System.currentTimeMillis();
       LOG.info("framework {} resubscribed", id);

@@ -38,6 +38,12 @@ public final class LoggedFrameworkId implements FrameworkIdStore {
     record("", "");
   }
 
+  /** A raft read-index: only a leader a quorum still follows confirms. */
+  @Override
+  public java.util.concurrent.CompletionStage<Boolean> stillLeads() {
+    return log.consistentView().handle((view, t) -> t == null && log.isLeader());
+  }
+
   private void record(String id, String master) {
     log.append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(System.currentTimeMillis())
             .setFrameworkRegistered(FrameworkRegistered.newBuilder().setFrameworkId(id).setMaster(master))).build())

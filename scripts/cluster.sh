@@ -2,7 +2,7 @@
 # A three-node upone group and two agents on loopback, in the background.
 #   scripts/cluster.sh start   # nodes on HTTP 8081-8083, raft 7071-7073; agents on 5051-5052;
 #                              # logs, data and sandboxes under run/; prints who leads
-#   scripts/cluster.sh stop    # ends the agents, every task they started, then the nodes
+#   scripts/cluster.sh stop    # ends the agents, every task they started, their watchdogs, then the nodes
 #   scripts/cluster.sh status  # who leads, which agents are registered
 # Env: JAVA_OPTS; UPONE_RUN_DIR (run); UPONE_HTTP_BASE (8080), UPONE_RAFT_BASE (7070),
 # UPONE_AGENT_BASE (5050): member i of 1..3 (agent i of 1..2) listens on base + i;
@@ -93,6 +93,22 @@ stop_tasks() {
   echo "ended ${#groups[@]} task process group(s)"
 }
 
+# Each agent left an orphan watchdog (it would end the agent's tasks after the grace): the tasks
+# are ended above, so end the watchdogs too (their pid is in the agent's work dir).
+stop_watchdogs() {
+  local f pid pids=()
+  for f in "$RUN"/agent*/watchdog.pid; do
+    [ -f "$f" ] || continue
+    read -r pid _ < "$f" # "pid start-ticks grace"
+    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$RUN/"; then
+      kill "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  [ ${#pids[@]} -gt 0 ] || return 0
+  wait_gone 5 "${pids[@]}"
+}
+
 status() {
   local l
   for i in 1 2 3; do
@@ -130,6 +146,7 @@ case "${1:-start}" in
   stop)
     stop_named agent1 agent2
     stop_tasks
+    stop_watchdogs
     stop_named node1 node2 node3
     echo "stopped"
     ;;

@@ -23,8 +23,14 @@ public final class RecordIo {
     private static final int MAX_HEADER_DIGITS = 19;
     private final long maxRecordBytes;
     private final Consumer<byte[]> records;
-    private Buffer pending = Buffer.buffer();
+    /**
+     * Bytes received and not consumed yet are {@code buf[pos, end)}. Chunks are appended in place
+     * (the array doubles when full, and is compacted when consumed bytes make room): a record of
+     * 1 MB arriving in 8 KB chunks is copied once, not once per chunk.
+     */
+    private byte[] buf = new byte[8192];
     private int pos;
+    private int end;
     private long expected = -1;
 
     /** @param maxRecordBytes a record announcing more than this is a protocol error (not a huge allocation) */
@@ -35,18 +41,12 @@ public final class RecordIo {
 
     /** Feeds bytes as they arrive; emits every complete record. Throws on malformed framing. */
     public void feed(Buffer chunk) {
-      if (pos == pending.length()) {
-        pending = chunk.copy();
-        pos = 0;
-      } else {
-        pending = pending.getBuffer(pos, pending.length()).appendBuffer(chunk);
-        pos = 0;
-      }
+      append(chunk);
       while (true) {
         if (expected < 0) {
           int nl = -1;
-          for (int i = pos; i < pending.length(); i++) {
-            byte b = pending.getByte(i);
+          for (int i = pos; i < end; i++) {
+            byte b = buf[i];
             if (b == '\n') {
               nl = i;
               break;
@@ -56,23 +56,45 @@ public final class RecordIo {
           }
           if (nl < 0) return;
           if (nl == pos) throw new IllegalStateException("RecordIO: empty length header");
-          expected = Long.parseLong(pending.getString(pos, nl, "US-ASCII"));
+          expected = Long.parseLong(new String(buf, pos, nl - pos, StandardCharsets.US_ASCII));
           if (expected > maxRecordBytes) {
             throw new IllegalStateException("RecordIO: record of " + expected + " bytes exceeds the limit of " + maxRecordBytes);
           }
           pos = nl + 1;
         }
-        if (pending.length() - pos < expected) return;
-        byte[] record = pending.getBytes(pos, pos + (int) expected);
+        if (end - pos < expected) return;
+        byte[] record = java.util.Arrays.copyOfRange(buf, pos, pos + (int) expected);
         pos += (int) expected;
         expected = -1;
+        if (pos == end) {
+          pos = 0;
+          end = 0;
+        }
         records.accept(record);
       }
     }
 
+    private void append(Buffer chunk) {
+      int n = chunk.length();
+      if (buf.length - end < n) {
+        int live = end - pos;
+        if (buf.length - live >= n && pos >= live) {
+          System.arraycopy(buf, pos, buf, 0, live); // room enough once the consumed bytes are dropped
+        } else {
+          byte[] bigger = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) buf.length * 2, (long) live + n))];
+          System.arraycopy(buf, pos, bigger, 0, live);
+          buf = bigger;
+        }
+        pos = 0;
+        end = live;
+      }
+      chunk.getBytes(0, n, buf, end);
+      end += n;
+    }
+
     /** Bytes received but not yet part of a complete record. */
     public int buffered() {
-      return pending.length() - pos;
+      return end - pos;
     }
   }
 }

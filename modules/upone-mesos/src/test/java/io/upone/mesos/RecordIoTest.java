@@ -40,6 +40,24 @@ class RecordIoTest {
   }
 
   @Test
+  void aRecordLargerThanTheBufferArrivingInSmallChunksComesOutWhole() {
+    Random rnd = new Random(11);
+    byte[] big = new byte[1 << 20];
+    rnd.nextBytes(big);
+    byte[] small = "after".getBytes(StandardCharsets.UTF_8);
+    Buffer wire = Buffer.buffer().appendBuffer(RecordIo.frame(small)).appendBuffer(RecordIo.frame(big))
+        .appendBuffer(RecordIo.frame(small));
+    List<byte[]> got = new ArrayList<>();
+    RecordIo.Decoder d = new RecordIo.Decoder(2 << 20, got::add);
+    for (int pos = 0; pos < wire.length(); pos += 8192) d.feed(wire.getBuffer(pos, Math.min(wire.length(), pos + 8192)));
+    assertEquals(3, got.size());
+    assertArrayEquals(small, got.get(0));
+    assertArrayEquals(big, got.get(1));
+    assertArrayEquals(small, got.get(2));
+    assertEquals(0, d.buffered());
+  }
+
+  @Test
   void framingIsLengthNewlineBytes() {
     assertEquals("5\nhello", RecordIo.frame("hello".getBytes(StandardCharsets.UTF_8)).toString());
     assertEquals("0\n", RecordIo.frame(new byte[0]).toString());

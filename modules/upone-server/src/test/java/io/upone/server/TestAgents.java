@@ -42,9 +42,11 @@ final class TestAgents implements AutoCloseable {
     vertx.remove(name).close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
+  /** Stops every agent, then ends the tasks they left running (silenced agents' too). */
   @Override
   public void close() throws Exception {
     for (Vertx v : vertx.values()) v.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     vertx.clear();
+    for (String name : agents.keySet()) Procs.endGroupsUnder(dir.resolve("agent-" + name));
   }
 }

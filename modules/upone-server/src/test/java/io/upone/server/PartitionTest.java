@@ -65,6 +65,8 @@ class PartitionTest {
       }
     }
     Procs.cleanUp(marker);
+    // the marked shells are gone; their children (the tasks' sleeps) are ended with their groups
+    for (String name : List.of("a", "b")) Procs.endGroupsUnder(dir.resolve("agent-" + name));
     if (first != null) throw first;
   }
 

@@ -9,12 +9,13 @@ package io.upone.lb;
  * @param backoffCapMs   longest retry delay
  * @param drainTimeoutMs longest a planned kill waits for the LBs to stop sending to the task
  * @param settleMs       after a confirmed removal from Slardar, how long its workers take to copy it
- *                       from shared memory ({@code shd_config_timer_interval} is 1 s)
+ *                       from shared memory ({@code shd_config_timer_interval} is 1 s; on a loaded
+ *                       machine a worker's timer runs late, so two and a half of its periods)
  */
 public record SyncTimings(long probeMs, long resyncMs, long backoffMs, long backoffCapMs, long drainTimeoutMs,
                           long settleMs) {
   public static SyncTimings defaults() {
-    return new SyncTimings(1000, 30_000, 100, 5000, 10_000, 1200);
+    return new SyncTimings(1000, 30_000, 100, 5000, 10_000, 2500);
   }
 
   /** Defaults, each overridable by a system property {@code upone.lb.<name>} (milliseconds). */

@@ -23,15 +23,20 @@ final class Procs {
   }
 
   static void killGroup(long pid) throws IOException, InterruptedException {
-    ProcessHandle.of(pid).ifPresent(h -> {
-      try {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor(5, TimeUnit.SECONDS);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    if (ProcessHandle.of(pid).isPresent()) signalGroup(pid);
+  }
+
+  /** SIGKILL to process group {@code pgid}; false when interrupted. */
+  private static boolean signalGroup(long pgid) {
+    try {
+      new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor(5, TimeUnit.SECONDS);
+      return true;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   static void killAll(String marker) {
@@ -58,21 +63,13 @@ final class Procs {
         long pgid = pgid(p.pid());
         if (pgid > 1 && pgid != ours) groups.add(pgid);
       });
-      for (long g : groups) {
-        try {
-          new ProcessBuilder("kill", "-KILL", "--", "-" + g).start().waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
+      for (long g : groups) if (!signalGroup(g)) return false;
       return groups.isEmpty();
     });
   }
 
-  private static boolean workingUnder(long pid, Path root) {
+  /** Whether the working directory of {@code pid} lies under {@code root} (a real path). */
+  static boolean workingUnder(long pid, Path root) {
     try {
       return Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd")).startsWith(root);
     } catch (IOException | UnsupportedOperationException e) {

@@ -157,8 +157,11 @@ final class RaftFiles {
 
   /**
    * Makes this an empty member that starts from {@code state} as a snapshot at raft entry
-   * {@code index} of {@code term}, in a group of {@code peers}. Its term is the snapshot's, so
-   * the entries it appends never carry a term lower than the ones before them.
+   * {@code index} of {@code term}, in a group of {@code peers}. Its current term is the wall
+   * clock in seconds (never below the snapshot's): the group that was lost may have held
+   * elections after the backup, and agents refuse commands of a term below the highest they have
+   * seen (fencing). A group gains one term per election, so it never reaches the clock's seconds;
+   * a later restore starts higher still.
    */
   void writeRestoredMember(long index, long term, byte[] state, List<String> peers) throws IOException {
     Path snap = snapshots().resolve("snapshot_" + index);
@@ -171,6 +174,11 @@ final class RaftFiles {
     if (!table.saveToFile(snap.resolve(SNAPSHOT_META).toString())) throw new IOException("cannot write snapshot meta in " + snap);
     Files.createDirectories(meta());
     new ProtoBufFile(meta().resolve("raft_meta").toString())
-        .save(StablePBMeta.newBuilder().setTerm(term).setVotedfor("0.0.0.0:0").build(), true);
+        .save(StablePBMeta.newBuilder().setTerm(restoredTerm(term)).setVotedfor("0.0.0.0:0").build(), true);
+  }
+
+  /** The current term a restored member starts in (see {@link #writeRestoredMember}). */
+  static long restoredTerm(long snapshotTerm) {
+    return Math.max(snapshotTerm, System.currentTimeMillis() / 1000);
   }
 }

@@ -22,8 +22,11 @@ class BackupRestoreTest {
   @TempDir Path dir;
 
   private static RaftEventLog started(Path data, long snapshotEvery) throws InterruptedException {
-    RaftEventLog log = RaftEventLog.start(RaftConfig.single(data, "127.0.0.1:" + TestEvents.freePort())
-        .withSnapshotEvery(snapshotEvery));
+    return started(data, "127.0.0.1:" + TestEvents.freePort(), snapshotEvery);
+  }
+
+  private static RaftEventLog started(Path data, String endpoint, long snapshotEvery) throws InterruptedException {
+    RaftEventLog log = RaftEventLog.start(RaftConfig.single(data, endpoint).withSnapshotEvery(snapshotEvery));
     assertTrue(log.awaitReady(Duration.ofSeconds(20)));
     TestEvents.await("leadership", Duration.ofSeconds(20), log::isLeader);
     return log;
@@ -72,6 +75,41 @@ class BackupRestoreTest {
       List<Event> next = log.append(TestEvents.app("/after-restore", 1)).join();
       assertEquals(taken.lastEventIndex() + 1, next.get(0).getIndex());
       assertTrue(next.get(0).getTerm() >= taken.lastTerm());
+    }
+  }
+
+  /**
+   * The lost group may have elected leaders after the backup was taken; agents remember the
+   * highest term they have seen and refuse commands of a lower one. The restored group must
+   * lead in a term above all of them, or no agent would take its launches and kills.
+   */
+  @Test
+  void aRestoredMemberLeadsInATermAboveEveryTermTheLostGroupReached() throws Exception {
+    Path source = dir.resolve("source");
+    String sourceEndpoint = "127.0.0.1:" + TestEvents.freePort();
+    Path backup = dir.resolve("upone.backup");
+    long termAtBackup;
+    try (RaftEventLog log = started(source, sourceEndpoint, 0)) {
+      termAtBackup = log.append(TestEvents.app("/before", 1)).join().get(0).getTerm();
+    }
+    Backup.Summary taken = Backup.write(source, backup);
+    long highest = termAtBackup;
+    for (int restart = 0; restart < 2; restart++) { // each start elects a leader in a new term
+      try (RaftEventLog log = started(source, sourceEndpoint, 0)) {
+        highest = log.append(TestEvents.app("/after-" + restart, 1)).join().get(0).getTerm();
+      }
+    }
+    assertTrue(highest > termAtBackup, "the source held elections after the backup");
+
+    Path fresh = dir.resolve("fresh");
+    String endpoint = "127.0.0.1:" + TestEvents.freePort();
+    Backup.restore(backup, fresh, List.of(endpoint));
+    try (RaftEventLog log = RaftEventLog.start(RaftConfig.single(fresh, endpoint))) {
+      assertTrue(log.awaitReady(Duration.ofSeconds(20)));
+      TestEvents.await("leadership", Duration.ofSeconds(20), log::isLeader);
+      assertEquals(taken.stateHash(), log.state().hash());
+      long term = log.append(TestEvents.app("/restored", 1)).join().get(0).getTerm();
+      assertTrue(term > highest, "restored leader's term " + term + " is above the lost group's " + highest);
     }
   }
 

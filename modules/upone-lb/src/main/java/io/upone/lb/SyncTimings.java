@@ -9,8 +9,8 @@ package io.upone.lb;
  * @param backoffCapMs   longest retry delay
  * @param drainTimeoutMs longest a planned kill waits for the LBs to stop sending to the task
  * @param settleMs       after a confirmed removal from Slardar, how long its workers take to copy it
- *                       from shared memory ({@code shd_config_timer_interval} is 1 s; on a loaded
- *                       machine a worker's timer runs late, so two and a half of its periods)
+ *                       from shared memory ({@code shd_config_timer_interval} is 1 s; under load the
+ *                       gap between two runs of a worker's timer was measured up to 1.23 s)
  */
 public record SyncTimings(long probeMs, long resyncMs, long backoffMs, long backoffCapMs, long drainTimeoutMs,
                           long settleMs) {

@@ -99,6 +99,7 @@ class DeploymentsThroughLbTest {
   }
 
   private void deployUnderTraffic(String appId, String upstream, String strategy) throws Exception {
+    long since = master.lastEventIndex() + 1;
     TestNode.Resp created = master.post("/v1/apps", app(appId, upstream, "v1", strategy));
     assertEquals(201, created.status(), created.body());
     converged(appId, upstream);
@@ -119,12 +120,18 @@ class DeploymentsThroughLbTest {
       viaSlardar.close();
       System.out.printf("%s: haproxy %d requests, %d failed %s; slardar %d requests, %d failed %s%n", appId,
           viaHaproxy.total(), viaHaproxy.failed.get(), viaHaproxy.bodies, viaSlardar.total(), viaSlardar.failed.get(), viaSlardar.bodies);
+      // evidence for any Slardar failure, printed even within the bound: which upstream address,
+      // which error, when, next to what upone did when
+      String evidence = viaSlardar.failed.get() == 0 ? "" : "failed through slardar: " + viaSlardar.firstFailures + "\n"
+          + slardar.failureEvidence(40) + taskTimeline(since);
+      if (!evidence.isEmpty()) System.out.println(evidence);
       assertEquals(0, viaHaproxy.failed.get(), "failed through haproxy: " + viaHaproxy.firstFailures);
-      // Known and open: under CI load Slardar answered a few requests 502 in a deploy (9 and 15 of
-      // ~10,000 in two runs, 0 in four others; HAProxy 0 in all). Bounded here, not hidden: at most
-      // 0.5 %, and the count is printed above. The goal stays zero (see load-balancing.md).
-      assertTrue(viaSlardar.failed.get() * 200 <= viaSlardar.total(), "failed through slardar: "
-          + viaSlardar.failed.get() + " of " + viaSlardar.total() + ": " + viaSlardar.firstFailures + "\n" + slardar.errorLogTail(20));
+      // Open: two of twelve full CI runs saw Slardar answer a few requests 502 in a deploy (9, 15
+      // and 1; HAProxy 0 in all), never seen since in runs of this class alone with per-request
+      // logs. Bounded here, not hidden: at most 0.5 %, with the evidence printed above. The goal
+      // stays zero (see the end of load-balancing.md).
+      assertTrue(viaSlardar.failed.get() * 200 <= viaSlardar.total(), viaSlardar.failed.get() + " of " + viaSlardar.total()
+          + " " + evidence);
       assertTrue(viaHaproxy.bodies.containsKey("v1") && viaSlardar.bodies.containsKey("v1"), "v1 served before");
     }
     // every task now answers v2, through both LBs
@@ -133,6 +140,27 @@ class DeploymentsThroughLbTest {
       assertEquals("v2", LbTraffic.exchange(slardar.proxyPort, upstream)[1]);
     }
     checkReadinessGatedTheKills(appId, from);
+  }
+
+  /** Task events since {@code from} with their times and ports, to line up with the LB's logs. */
+  private String taskTimeline(long from) {
+    StringBuilder out = new StringBuilder("task events:\n");
+    for (JsonObject e : master.events(from, "index")) {
+      String at = java.time.Instant.ofEpochMilli(Long.parseLong(e.getValue("timestampMs").toString())).toString();
+      if (e.containsKey("taskLaunched")) {
+        JsonObject l = e.getJsonObject("taskLaunched");
+        out.append("  ").append(at).append(" launched ").append(l.getString("taskId")).append(" ports ").append(l.getJsonArray("hostPorts")).append('\n');
+      } else if (e.containsKey("taskReady")) {
+        out.append("  ").append(at).append(" ready ").append(e.getJsonObject("taskReady").getString("taskId")).append('\n');
+      } else if (e.containsKey("taskStatusChanged")) {
+        JsonObject c = e.getJsonObject("taskStatusChanged");
+        out.append("  ").append(at).append(' ').append(c.getString("state")).append(' ').append(c.getString("taskId"))
+            .append(c.containsKey("healthy") ? " healthy=" + c.getValue("healthy") : "").append('\n');
+      } else if (e.containsKey("deploymentPhaseChanged")) {
+        out.append("  ").append(at).append(" phase ").append(e.getJsonObject("deploymentPhaseChanged").getString("phase")).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   /**

@@ -24,12 +24,32 @@ final class LbCluster implements AutoCloseable {
 
   private LbCluster(Path dir, String markerPrefix, List<String> backends, String agentPorts) throws Exception {
     marker = markerPrefix + UUID.randomUUID();
-    haproxy = RealHaproxy.start(dir.resolve("haproxy"), backends);
-    slardar = RealSlardar.start(dir.resolve("slardar"));
-    master = TestNode.agentMaster(dir);
-    agents = new TestAgents(dir);
-    agents.start(master.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[" + agentPorts + "]", "127.0.0.1");
-    TestNode.await("the agent", WAIT, () -> master.get("/v1/agents").json().getJsonArray("agents").size() == 1);
+    RealHaproxy h = null;
+    RealSlardar sl = null;
+    TestNode m = null;
+    TestAgents a = null;
+    try {
+      h = RealHaproxy.start(dir.resolve("haproxy"), backends);
+      sl = RealSlardar.start(dir.resolve("slardar"));
+      m = TestNode.agentMaster(dir);
+      a = new TestAgents(dir);
+      a.start(m.url(), "a", "cpus:8;mem:8192;disk:1000;ports:[" + agentPorts + "]", "127.0.0.1");
+      TestNode master0 = m;
+      TestNode.await("the agent", WAIT, () -> master0.get("/v1/agents").json().getJsonArray("agents").size() == 1);
+    } catch (Exception | AssertionError e) {
+      // the test class never gets the cluster to close: what was started ends here (a master
+      // that did not start under load left HAProxy and Slardar running)
+      try {
+        closeAll(a, m, h, sl, marker);
+      } catch (Exception closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+    haproxy = h;
+    slardar = sl;
+    master = m;
+    agents = a;
   }
 
   /** {@code agentPorts}: the agent's port range, e.g. {@code 30000-30199} (below the ephemeral range). */
@@ -48,6 +68,11 @@ final class LbCluster implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    closeAll(agents, master, haproxy, slardar, marker);
+  }
+
+  private static void closeAll(TestAgents agents, TestNode master, RealHaproxy haproxy, RealSlardar slardar, String marker)
+      throws Exception {
     if (agents != null) agents.close();
     if (master != null) master.close();
     Procs.cleanUp(marker);

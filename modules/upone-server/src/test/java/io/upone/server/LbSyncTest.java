@@ -139,7 +139,7 @@ class LbSyncTest {
           viaHaproxy.total(), viaHaproxy.failed.get(), viaSlardar.total(), viaSlardar.failed.get());
       assertEquals(0, viaHaproxy.failed.get(), "failed through haproxy: " + viaHaproxy.firstFailures);
       assertEquals(0, viaSlardar.failed.get(), "failed through slardar: " + viaSlardar.failed.get()
-          + " of " + viaSlardar.total() + ": " + viaSlardar.firstFailures + "\n" + slardar.errorLogTail(30));
+          + " of " + viaSlardar.total() + ": " + viaSlardar.firstFailures + "\n" + slardar.failureEvidence(40));
     }
 
     // an unplanned crash: nobody drains, the LBs learn it from the task's end

@@ -32,7 +32,10 @@ final class LbTraffic implements AutoCloseable {
           ok.incrementAndGet();
           bodies.computeIfAbsent(answer[1], k -> new AtomicLong()).incrementAndGet();
         } else {
-          if (failed.incrementAndGet() <= 5) synchronized (firstFailures) { firstFailures.append(status).append("; "); }
+          if (failed.incrementAndGet() <= 5) {
+            // the wall-clock time, to line the failure up with the LB's logs and the event log
+            synchronized (firstFailures) { firstFailures.append(status).append(" at ").append(java.time.Instant.now()).append("; "); }
+          }
         }
       }
     }, "lb-traffic-" + port);

@@ -143,6 +143,38 @@ public final class RealSlardar implements AutoCloseable {
     }
   }
 
+  /**
+   * What explains failed proxied requests, for a failure message: the error log's lines of level
+   * warn and above (the info lines of every worker's upstream copy are left out, they drown the
+   * rest), and the access log's requests that were retried or not answered 200. Slardar's own
+   * {@code main} format gives each try's upstream address and status ({@code "a, b" 502, 200}).
+   */
+  public String failureEvidence(int maxLines) {
+    Path logs = dir.resolve("nginx/logs");
+    StringBuilder out = new StringBuilder();
+    try {
+      List<String> errors = Files.readAllLines(logs.resolve("error.log")).stream()
+          .filter(l -> l.contains(" [warn] ") || l.contains(" [error] ") || l.contains(" [crit] ") || l.contains(" [alert] ")
+              || l.contains(" [emerg] ") || l.contains("exited on signal"))
+          .toList();
+      out.append("slardar error.log, warn and above (").append(errors.size()).append(" lines):\n");
+      errors.stream().limit(maxLines).forEach(l -> out.append("  ").append(l).append('\n'));
+    } catch (IOException e) {
+      out.append("(no error log: ").append(e).append(")\n");
+    }
+    try {
+      // ... "$upstream_addr" $upstream_status $upstream_response_time $request_time: a retry lists two tries
+      List<String> odd = Files.readAllLines(logs.resolve("access.log")).stream()
+          .filter(l -> !l.contains("\" 200 ") || l.matches(".*\"[^\"]*, [^\"]*\" [^ ]+, .*"))
+          .toList();
+      out.append("slardar access.log, retried or not 200 (").append(odd.size()).append(" requests):\n");
+      odd.stream().limit(maxLines).forEach(l -> out.append("  ").append(l).append('\n'));
+    } catch (IOException e) {
+      out.append("(no access log: ").append(e).append(")\n");
+    }
+    return out.toString();
+  }
+
   @Override
   public void close() throws Exception {
     stopProcess();

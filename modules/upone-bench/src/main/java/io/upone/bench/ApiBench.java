@@ -30,11 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ApiBench {
   private ApiBench() {}
 
-  record Figures(double perSecond, long p50Us, long p99Us, long errors) {
+  /** {@code cpuUsPerWrite}: the JVM's CPU time (servers and clients) per write, less sensitive than rates to a shared machine. */
+  record Figures(double perSecond, long p50Us, long p99Us, long errors, long cpuUsPerWrite) {
     @Override
     public String toString() {
-      return String.format("%,.0f writes/s, p50 %.1f ms, p99 %.1f ms%s", perSecond, p50Us / 1000.0, p99Us / 1000.0,
-          errors > 0 ? ", " + errors + " errors" : "");
+      return String.format("%,.0f writes/s, p50 %.1f ms, p99 %.1f ms, CPU %d µs/write%s", perSecond, p50Us / 1000.0,
+          p99Us / 1000.0, cpuUsPerWrite, errors > 0 ? ", " + errors + " errors" : "");
     }
   }
 
@@ -164,8 +165,10 @@ public final class ApiBench {
       t.start();
     }
     long t0 = System.nanoTime();
+    long cpu0 = processCpuNanos();
     for (Thread t : threads) t.join();
     double wall = (System.nanoTime() - t0) / 1e9;
+    long cpu = processCpuNanos() - cpu0;
     long total = Arrays.stream(counts).sum();
     long[] all = new long[(int) total];
     int k = 0;
@@ -174,7 +177,13 @@ public final class ApiBench {
       k += (int) counts[c];
     }
     Arrays.sort(all);
-    return new Figures((total - errors.get()) / wall, BenchHttp.pct(all, 50), BenchHttp.pct(all, 99), errors.get());
+    return new Figures((total - errors.get()) / wall, BenchHttp.pct(all, 50), BenchHttp.pct(all, 99), errors.get(),
+        total == 0 ? 0 : cpu / 1000 / total);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static int port(String endpoint) {

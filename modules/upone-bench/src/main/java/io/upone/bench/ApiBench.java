@@ -30,11 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ApiBench {
   private ApiBench() {}
 
-  record Figures(double perSecond, long p50Us, long p99Us, long errors) {
+  /** What the first failed write of a run met (printed with the figures). */
+  private static final java.util.concurrent.atomic.AtomicReference<String> FIRST_ERROR = new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** {@code cpuUsPerWrite}: the JVM's CPU time (servers and clients) per write, less sensitive than rates to a shared machine. */
+  record Figures(double perSecond, long p50Us, long p99Us, long errors, long cpuUsPerWrite, String firstError) {
     @Override
     public String toString() {
-      return String.format("%,.0f writes/s, p50 %.1f ms, p99 %.1f ms%s", perSecond, p50Us / 1000.0, p99Us / 1000.0,
-          errors > 0 ? ", " + errors + " errors" : "");
+      return String.format("%,.0f writes/s, p50 %.1f ms, p99 %.1f ms, CPU %d µs/write%s", perSecond, p50Us / 1000.0,
+          p99Us / 1000.0, cpuUsPerWrite, errors > 0 ? ", " + errors + " errors (first: " + firstError + ")" : "");
     }
   }
 
@@ -117,6 +121,7 @@ public final class ApiBench {
       HttpResponse<Void> r = BenchHttp.HTTP.send(HttpRequest.newBuilder(URI.create(url + "/v1/apps"))
           .POST(HttpRequest.BodyPublishers.ofString(app("/bench/api/" + tag + "/c" + c + "-" + i)))
           .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() != 201) FIRST_ERROR.compareAndSet(null, "HTTP " + r.statusCode());
       return r.statusCode() == 201;
     });
   }
@@ -153,6 +158,7 @@ public final class ApiBench {
           try {
             if (!write.run(client, i)) errors.incrementAndGet();
           } catch (Exception e) {
+            FIRST_ERROR.compareAndSet(null, e.toString());
             errors.incrementAndGet();
           }
           mine[(int) i] = (System.nanoTime() - t0) / 1000;
@@ -164,8 +170,10 @@ public final class ApiBench {
       t.start();
     }
     long t0 = System.nanoTime();
+    long cpu0 = processCpuNanos();
     for (Thread t : threads) t.join();
     double wall = (System.nanoTime() - t0) / 1e9;
+    long cpu = processCpuNanos() - cpu0;
     long total = Arrays.stream(counts).sum();
     long[] all = new long[(int) total];
     int k = 0;
@@ -174,7 +182,13 @@ public final class ApiBench {
       k += (int) counts[c];
     }
     Arrays.sort(all);
-    return new Figures((total - errors.get()) / wall, BenchHttp.pct(all, 50), BenchHttp.pct(all, 99), errors.get());
+    return new Figures((total - errors.get()) / wall, BenchHttp.pct(all, 50), BenchHttp.pct(all, 99), errors.get(),
+        total == 0 ? 0 : cpu / 1000 / total, FIRST_ERROR.getAndSet(null));
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static int port(String endpoint) {

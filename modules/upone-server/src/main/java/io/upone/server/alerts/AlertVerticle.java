@@ -37,6 +37,8 @@ public final class AlertVerticle extends AbstractVerticle {
   /** With nothing to deliver, the watermark is still recorded this often (bounds a new leader's replay). */
   private static final long IDLE_MARK_MS = 30_000;
   private static final long IDLE_MARK_EVENTS = 10_000;
+  /** With nothing queued the tick slows down to this (only the idle watermark can be due then). */
+  private static final long REST_TICK_MS = 1000;
   /** With no watermark yet (alerting new to this log), events older than this are not alerted. */
   private static final long FIRST_LOOK_BACK_MS = 600_000;
 
@@ -66,6 +68,9 @@ public final class AlertVerticle extends AbstractVerticle {
   private long staleBeforeMs;
   private long epoch;
   private long timer = -1;
+  /** The tick while alerts are queued; whether the timer now set is the slower one of rest. */
+  private long tickMs;
+  private boolean resting;
   private int preparing;
   private boolean marking;
   private long lastMarkMs;
@@ -126,8 +131,8 @@ public final class AlertVerticle extends AbstractVerticle {
     // a log alerting has never recorded anything for (just upgraded) may hold old ends: not news
     staleBeforeMs = recorded > 0 ? 0 : lastMarkMs - FIRST_LOOK_BACK_MS;
     replaying = true;
-    long tick = Math.max(20, Math.min(100, settings.groupMs() / 4));
-    timer = vertx.setPeriodic(tick, id -> tick());
+    tickMs = Math.max(20, Math.min(100, settings.groupMs() / 4));
+    arm(tickMs, epoch);
     LOG.info("alerting: leading; deriving alerts from event {} on", from + 1);
     replay(from + 1, epoch);
   }
@@ -195,6 +200,10 @@ public final class AlertVerticle extends AbstractVerticle {
     for (Alert a : alerts) {
       if (grouping.add(a, now, queued() < settings.queueLimit())) {
         watermark.pending(a.index());
+        if (resting) {
+          vertx.cancelTimer(timer);
+          arm(tickMs, epoch);
+        }
       } else {
         dropped++;
         droppedSinceMark++;
@@ -209,6 +218,16 @@ public final class AlertVerticle extends AbstractVerticle {
   }
 
   // ---- groups → messages → Slack ---------------------------------------------------------------
+
+  /** The next tick: at {@code tickMs} while anything is queued, at rest every {@link #REST_TICK_MS}. */
+  private void arm(long delayMs, long mine) {
+    resting = delayMs > tickMs;
+    timer = vertx.setTimer(delayMs, id -> {
+      if (mine != epoch) return;
+      tick();
+      arm(queued() > 0 ? tickMs : REST_TICK_MS, mine);
+    });
+  }
 
   private void tick() {
     long now = clock.millis();

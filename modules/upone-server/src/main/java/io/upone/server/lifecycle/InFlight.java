@@ -33,6 +33,8 @@ public final class InFlight {
   final Map<String, String> heldLost = new HashMap<>();
   /** When an alert was last raised for each app. */
   final Map<String, Long> alerted = new HashMap<>();
+  /** Apps short of instances at the last pass: a pass over changed apps decides their demand again. */
+  Set<String> lastShort = Set.of();
   /** Apps with an UNREACHABLE task: recomputed by every full pass, added to as reports arrive. */
   Set<String> appsWithUnreachable = new HashSet<>();
 

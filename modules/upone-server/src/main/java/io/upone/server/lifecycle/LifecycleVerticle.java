@@ -57,9 +57,10 @@ public final class LifecycleVerticle extends AbstractVerticle {
   private LeaderOnly leadership;
   private InFlight inFlight = new InFlight();
   private long timer = -1;
-  /** A pass is queued: its scope (FULL wins) and whether it is urgent. */
-  private Reconciler.Scope queued;
-  private boolean queuedUrgent;
+  /** What the commits since the last pass ask for; a pass is queued while it is pending. */
+  private final PendingPass queued = new PendingPass();
+  /** The view the last pass decided on: where a task that has since ended is still found. */
+  private State seen;
   /** How long the last pass took and when it ended (nanoTime): paces the passes a burst of commits queues. */
   private long lastPassNanos;
   private long lastPassEndNanos;
@@ -105,52 +106,16 @@ public final class LifecycleVerticle extends AbstractVerticle {
   private void follow() {
     vertx.cancelTimer(timer);
     inFlight = new InFlight();
-    queued = null;
+    queued.clear();
+    seen = null;
   }
 
   /** Committed events that change what is wanted queue a pass: app and job changes a full one. */
   private void committed(Committed c) {
     if (!leadership.leading()) return;
-    Reconciler.Scope scope = null;
-    boolean urgent = false;
-    for (Event e : c.events()) {
-      switch (e.getPayloadCase()) {
-        case APP_CREATED, APP_UPDATED, APP_SCALED, APP_DELETED -> {
-          scope = Reconciler.Scope.FULL;
-          urgent = true;
-        }
-        case JOB_UPDATED, JOB_DELETED -> scope = Reconciler.Scope.FULL;
-        case DEPLOYMENT_STARTED, DEPLOYMENT_PHASE_CHANGED -> {
-          scope = Reconciler.Scope.FULL;
-          urgent = true;
-        }
-        case JOB_RUN_FIRED -> {
-          if (scope == null) scope = Reconciler.Scope.DEMANDS;
-          urgent = true;
-        }
-        case TASK_READY -> { // a deployment may move on
-          if (scope == null) scope = Reconciler.Scope.DEMANDS;
-        }
-        case TASK_STATUS_CHANGED -> {
-          TaskState st = e.getTaskStatusChanged().getState();
-          // ends and losses need replacements; runs and health changes move deployments on
-          if (scope == null && (Task.isTerminal(st) || st == TaskState.TASK_UNREACHABLE || st == TaskState.TASK_RUNNING
-              || e.getTaskStatusChanged().getHasHealth())) {
-            scope = Reconciler.Scope.DEMANDS;
-          }
-        }
-        default -> { }
-      }
-    }
-    if (scope != null) queue(scope, urgent);
-  }
-
-  /** Coalesces the changes of one burst of commits into one pass. */
-  private void queue(Reconciler.Scope scope, boolean urgent) {
-    boolean wasQueued = queued != null;
-    queued = queued == Reconciler.Scope.FULL ? queued : scope;
-    queuedUrgent |= urgent;
-    if (wasQueued) return;
+    boolean wasQueued = queued.pending();
+    queued.add(c.events(), log.view(), seen);
+    if (wasQueued || !queued.pending()) return;
     // under a stream of commits, passes would run back to back and hold this event loop (and a
     // core) for ever: the next one waits as long as the last one took, so at most half the time goes to them
     long waitMs = (lastPassEndNanos + lastPassNanos - System.nanoTime()) / 1_000_000;
@@ -159,26 +124,35 @@ public final class LifecycleVerticle extends AbstractVerticle {
   }
 
   private void runQueued() {
-    Reconciler.Scope s = queued;
-    boolean u = queuedUrgent;
-    queued = null;
-    queuedUrgent = false;
-    if (s != null && leadership.leading()) pass(s, u);
+    if (!queued.pending()) return;
+    Reconciler.Scope s = queued.scope();
+    boolean u = queued.urgent();
+    java.util.Set<String> apps = queued.apps();
+    queued.clear();
+    if (leadership.leading()) pass(s, u, apps);
   }
 
   private void pass(Reconciler.Scope scope, boolean urgent) {
+    pass(scope, urgent, null);
+  }
+
+  /** A pass over {@code apps} (null: every app). */
+  private void pass(Reconciler.Scope scope, boolean urgent, java.util.Set<String> apps) {
     long started = System.nanoTime();
     try {
-      decideAndAct(scope, urgent);
+      decideAndAct(scope, urgent, apps);
     } finally {
       lastPassEndNanos = System.nanoTime();
       lastPassNanos = lastPassEndNanos - started;
     }
   }
 
-  private void decideAndAct(Reconciler.Scope scope, boolean urgent) {
+  private void decideAndAct(Reconciler.Scope scope, boolean urgent, java.util.Set<String> apps) {
     long now = clock.millis();
-    Decisions d = reconciler.reconcile(log.view(), inFlight, now, scope);
+    State view = log.view();
+    Decisions d = reconciler.reconcile(view, inFlight, now, scope, apps);
+    seen = view;
+    inFlight.lastShort = d.missing().keySet();
     d.forgetKills().forEach(inFlight.killing::remove);
     for (Decisions.Kill k : d.kills()) kill(k.task(), k.reason(), k.gracePeriodSeconds(), now);
     for (String app : d.backoffResets()) inFlight.backoffOf(app).reset();

@@ -9,9 +9,11 @@ import io.upone.core.proto.TaskState;
 import io.upone.core.state.State;
 import io.upone.core.state.Task;
 import io.upone.eventlog.EventLog;
+import io.upone.server.bus.CommittedFeed;
 import io.upone.server.bus.LeaderOnly;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * warming up, so it is decided once; whether a task stays alive is its health checks' job. The
  * same code serves native and Mesos mode (the task's host and port must be reachable from the
  * leader). A new leader probes again the tasks the log does not say are ready; a second
- * {@code TaskReady} for the same task changes nothing.
+ * {@code TaskReady} for the same task changes nothing. Only apps with readiness checks are looked
+ * at, and only while there are some is there a timer at all (kept from the committed feed): with
+ * thousands of apps and none checked, the tick cost a walk over every app five times a second.
  */
 public final class ReadinessVerticle extends AbstractVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessVerticle.class);
@@ -47,6 +51,9 @@ public final class ReadinessVerticle extends AbstractVerticle {
   /** Task → when it is next probed; tasks with a probe (or their TaskReady) in flight. */
   private final Map<String, Long> due = new HashMap<>();
   private final Set<String> busy = new HashSet<>();
+  /** The apps with readiness checks, while leading. */
+  private final Set<String> checked = new HashSet<>();
+  private MessageConsumer<?> feed;
 
   public ReadinessVerticle(EventLog log, Clock clock) {
     this.log = log;
@@ -57,8 +64,23 @@ public final class ReadinessVerticle extends AbstractVerticle {
   public void start() {
     http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(false).setTrustAll(true).setVerifyHost(false)
         .setFollowRedirects(false).setUserAgent("upone-readiness"));
-    leadership = new LeaderOnly(vertx, log, () -> timer = vertx.setPeriodic(TICK_MS, t -> tick()), () -> {
-      vertx.cancelTimer(timer);
+    feed = CommittedFeed.onCommitted(vertx, c -> {
+      if (!leadership.leading()) return;
+      for (Event e : c.events()) {
+        switch (e.getPayloadCase()) {
+          case APP_CREATED -> recheck(e.getAppCreated().getSpec().getId());
+          case APP_UPDATED -> recheck(e.getAppUpdated().getSpec().getId());
+          case APP_DELETED -> recheck(e.getAppDeleted().getAppId());
+          default -> { }
+        }
+      }
+    });
+    leadership = new LeaderOnly(vertx, log, () -> {
+      for (AppSpec app : log.view().apps()) if (app.getReadinessChecksCount() > 0) checked.add(app.getId());
+      timing();
+    }, () -> {
+      checked.clear();
+      timing();
       due.clear();
       busy.clear();
     });
@@ -67,6 +89,7 @@ public final class ReadinessVerticle extends AbstractVerticle {
 
   @Override
   public void stop() {
+    feed.unregister();
     leadership.stop();
     http.close();
   }
@@ -76,8 +99,9 @@ public final class ReadinessVerticle extends AbstractVerticle {
     State s = log.view();
     long now = clock.millis();
     Set<String> seen = new HashSet<>();
-    for (AppSpec app : s.apps()) {
-      if (app.getReadinessChecksCount() == 0) continue;
+    for (String id : checked) {
+      AppSpec app = s.app(id).orElse(null);
+      if (app == null || app.getReadinessChecksCount() == 0) continue;
       for (Task t : s.tasksOf(app.getId())) {
         if (t.ready() || t.state() != TaskState.TASK_RUNNING || !t.runId().isEmpty()) continue;
         seen.add(t.id());
@@ -86,6 +110,23 @@ public final class ReadinessVerticle extends AbstractVerticle {
       }
     }
     due.keySet().retainAll(seen);
+  }
+
+  /** An app changed: is it still one to check? */
+  private void recheck(String appId) {
+    if (log.view().app(appId).map(a -> a.getReadinessChecksCount() > 0).orElse(false)) checked.add(appId);
+    else checked.remove(appId);
+    timing();
+  }
+
+  /** A timer while some app has readiness checks (on the leader), none otherwise. */
+  private void timing() {
+    if (checked.isEmpty() && timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    } else if (!checked.isEmpty() && timer < 0) {
+      timer = vertx.setPeriodic(TICK_MS, t -> tick());
+    }
   }
 
   private void probe(AppSpec app, Task t) {

@@ -46,6 +46,17 @@ public final class Reconciler {
   }
 
   public Decisions reconcile(State s, InFlight f, long now, Scope scope) {
+    return reconcile(s, f, now, scope, null);
+  }
+
+  /**
+   * A pass over the apps that changed since the last one ({@code apps}; null: every app). Given,
+   * a FULL pass checks only those apps (health kills, scale-downs, tasks of deleted apps) and
+   * leaves the time-based checks of every task (kills to resend, unreachable tasks to give up) to
+   * the periodic pass over all; the demands are decided over every app whose demand can have
+   * changed ({@link Pass#mayBeShort}), so they are those a pass over every app would give.
+   */
+  public Decisions reconcile(State s, InFlight f, long now, Scope scope, Set<String> apps) {
     long atIndex = s.lastEventIndex(); // read first: what follows reflects at least this much
     Pass p = new Pass(s, f, now);
     Set<String> unreachable = null;
@@ -54,11 +65,16 @@ public final class Reconciler {
     Map<String, DeploymentPlan.Step> deploying = p.deployments();
     List<Decisions.Alert> alerts = List.of();
     if (scope == Scope.FULL) {
-      alerts = p.healthKills();
-      p.appsNeedingCare(deploying.keySet());
-      unreachable = new HashSet<>();
-      expunge = new ArrayList<>();
-      forget = p.tasks(unreachable, expunge);
+      Iterable<AppSpec> changed = apps == null ? s.apps() : p.present(apps);
+      alerts = p.healthKills(changed);
+      p.appsNeedingCare(deploying.keySet(), changed);
+      if (apps == null) {
+        unreachable = new HashSet<>();
+        expunge = new ArrayList<>();
+        forget = p.tasks(unreachable, expunge);
+      } else {
+        p.tasksOfDeleted(apps);
+      }
     }
     List<JobRuns.PendingRun> runs = p.jobRuns();
     Set<String> appsWithUnreachable = unreachable == null ? f.appsWithUnreachable : unreachable;
@@ -69,7 +85,9 @@ public final class Reconciler {
     // most apps are complete: only those short of tasks are sorted (by id, the order demands are served in)
     List<AppSpec> shortApps = new ArrayList<>();
     Map<String, Integer> shortBy = new HashMap<>();
-    for (AppSpec app : s.apps()) {
+    Iterable<AppSpec> candidates = apps == null ? s.apps()
+        : p.present(p.mayBeShort(apps, deploying.keySet(), killingApps, appsWithUnreachable));
+    for (AppSpec app : candidates) {
       DeploymentPlan.Step step = deploying.get(app.getId());
       int n = step != null ? step.launch() : app.getInstances() - p.liveCount(app.getId(), killingApps, appsWithUnreachable);
       if (n <= 0) continue;
@@ -136,6 +154,36 @@ public final class Reconciler {
       return out;
     }
 
+    /** The apps of {@code ids} that exist. */
+    List<AppSpec> present(Set<String> ids) {
+      List<AppSpec> out = new ArrayList<>(ids.size());
+      for (String id : ids) s.app(id).ifPresent(out::add);
+      return out;
+    }
+
+    /**
+     * Every app whose demand can differ from the last pass's: those that changed, those short
+     * then (backing off, waiting for offers), and those whose count this pass reads differently
+     * (kills in flight, a running deployment, unreachable tasks). Any other app had all its
+     * instances at the last pass and nothing about it changed since.
+     */
+    Set<String> mayBeShort(Set<String> changed, Set<String> deploying, Set<String> killingApps, Set<String> withUnreachable) {
+      Set<String> out = new HashSet<>(changed);
+      out.addAll(f.lastShort);
+      out.addAll(deploying);
+      out.addAll(killingApps);
+      out.addAll(withUnreachable);
+      return out;
+    }
+
+    /** Tasks of deleted apps among {@code apps}: killed (the pass over every task finds them too). */
+    void tasksOfDeleted(Set<String> apps) {
+      for (String id : apps) {
+        if (s.app(id).isPresent()) continue;
+        for (Task t : s.tasksOf(id)) if (t.runId().isEmpty() && !killing.contains(t.id())) kill(t, "app deleted");
+      }
+    }
+
     /** Live tasks of an app without building a list, and without walking them when none can be excluded. */
     int liveCount(String appId, Set<String> killingApps, Set<String> withUnreachable) {
       if (!killingApps.contains(appId) && !withUnreachable.contains(appId)) return s.tasksOf(appId).size();
@@ -170,9 +218,9 @@ public final class Reconciler {
      * minute: when many fall ill at once (a dependency is down, a network blip) the scheduler
      * raises an alert instead of replacing the whole fleet.
      */
-    List<Decisions.Alert> healthKills() {
+    List<Decisions.Alert> healthKills(Iterable<AppSpec> apps) {
       List<Decisions.Alert> alerts = new ArrayList<>();
-      for (AppSpec app : s.apps()) {
+      for (AppSpec app : apps) {
         // maxConsecutiveFailures 0 on every check: report ill health, never kill for it (Marathon's meaning)
         if (!killsForHealth(app)) continue;
         List<Task> ill = new ArrayList<>();
@@ -200,9 +248,9 @@ public final class Reconciler {
     }
 
     /** Scale-down victims and backoff resets: only apps with too many tasks or failures behind them. */
-    void appsNeedingCare(Set<String> deploying) {
+    void appsNeedingCare(Set<String> deploying, Iterable<AppSpec> apps) {
       Set<String> killingApps = killingApps();
-      for (AppSpec app : s.apps()) {
+      for (AppSpec app : apps) {
         Backoff b = f.backoff.get(app.getId());
         boolean failing = b != null && b.failures() > 0;
         int excess = liveCount(app.getId(), killingApps, f.appsWithUnreachable) - app.getInstances();

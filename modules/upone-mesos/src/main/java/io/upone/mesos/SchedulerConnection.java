@@ -44,11 +44,6 @@ final class SchedulerConnection {
   private final Handler handler;
   private final HttpClient streamClient;
   private final HttpClient callClient;
-  /**
-   * ACKNOWLEDGE calls go on connections of their own: a burst sends tens of thousands of them,
-   * and ACCEPT, DECLINE and KILL must not queue behind them (nor they behind a burst's ACCEPTs).
-   */
-  private final HttpClient ackClient;
   private URI master;
   private int masterIndex;
   private int attempt;
@@ -71,12 +66,7 @@ final class SchedulerConnection {
     this.master = config.masters().get(0);
     this.streamClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(3000)
         .setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(1));
-    this.callClient = callClient(vertx);
-    this.ackClient = callClient(vertx);
-  }
-
-  private static HttpClient callClient(Vertx vertx) {
-    return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(3000)
+    this.callClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(3000)
         .setPipelining(true).setPipeliningLimit(32), new PoolOptions().setHttp1MaxSize(4).setMaxWaitQueueSize(-1));
   }
 
@@ -104,7 +94,6 @@ final class SchedulerConnection {
     if (retryTimer >= 0) vertx.cancelTimer(retryTimer);
     streamClient.close();
     callClient.close();
-    ackClient.close();
   }
 
   /** Ends the current stream and subscribes again only when {@link #resume()} is called. */
@@ -283,8 +272,7 @@ final class SchedulerConnection {
     Buffer body = Buffer.buffer(config.codec().encode(call));
     RequestOptions opts = post();
     if (streamId != null) opts.putHeader(STREAM_ID, streamId);
-    HttpClient client = call.getType() == Call.Type.ACKNOWLEDGE ? ackClient : callClient;
-    return client.request(opts).compose(req -> req.send(body)).compose(resp -> {
+    return callClient.request(opts).compose(req -> req.send(body)).compose(resp -> {
       if (resp.statusCode() == 202 || resp.statusCode() == 200) {
         return resp.end();
       }

@@ -223,8 +223,19 @@ public final class MesosBench {
   private static void submit(RaftEventLog leader, String id, int instances) throws Exception {
     AppSpec app = AppSpec.newBuilder().setId(id).setCmd("sleep 600").setCpus(0.01).setMem(16).setInstances(instances)
         .setVersion(1).build();
-    leader.append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(System.currentTimeMillis())
-        .setAppCreated(AppCreated.newBuilder().setSpec(app))).build()).get(30, TimeUnit.SECONDS);
+    Proposal p = Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(System.currentTimeMillis())
+        .setAppCreated(AppCreated.newBuilder().setSpec(app))).build();
+    // a member that just won its election may not have started leading its state machine yet
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      try {
+        leader.append(p).get(30, TimeUnit.SECONDS);
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!String.valueOf(e.getCause().getMessage()).startsWith("not_leader") || System.currentTimeMillis() > deadline) throw e;
+        Thread.sleep(50);
+      }
+    }
   }
 
   private static long running(RaftEventLog log) {

@@ -56,7 +56,6 @@ public final class LifecycleVerticle extends AbstractVerticle {
   private DeliveryOptions opts;
   private LeaderOnly leadership;
   private InFlight inFlight = new InFlight();
-  private StatusWrites statusWrites;
   private long timer = -1;
   /** A pass is queued: its scope (FULL wins) and whether it is urgent. */
   private Reconciler.Scope queued;
@@ -77,7 +76,6 @@ public final class LifecycleVerticle extends AbstractVerticle {
     driver = new DriverClient(vertx);
     offers = new OffersClient(vertx);
     opts = LocalCodec.options(vertx, CODEC);
-    statusWrites = new StatusWrites(log, context);
     consumers.add(CommittedFeed.onCommitted(vertx, this::committed));
     consumers.add(vertx.eventBus().<DriverEvent>localConsumer(Addresses.DRIVER_REPORTS, m -> {
       if (!leadership.leading()) return;
@@ -319,17 +317,18 @@ public final class LifecycleVerticle extends AbstractVerticle {
     if (r.state() == TaskState.TASK_UNREACHABLE) inFlight.appsWithUnreachable.add(appId);
     long now = clock.millis();
     InFlight mine = inFlight;
-    statusWrites.write(change, now).onComplete(ar -> {
-      mine.reporting.remove(r.taskId());
-      if (ar.failed() || mine != inFlight) return; // the next report (or the next leader) writes it
-      driver.acknowledge(r);
-      if (Task.isTerminal(r.state())) {
-        boolean wasKilled = inFlight.killing.remove(r.taskId()) != null;
-        if (Reconciler.failureCounts(r, wasKilled)) {
-          log.view().app(appId).ifPresent(app -> inFlight.backoffOf(appId).failed(app, now));
-        }
-      }
-    });
+    append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(now).setTaskStatusChanged(change)).build())
+        .onComplete(ar -> {
+          mine.reporting.remove(r.taskId());
+          if (ar.failed() || mine != inFlight) return; // the next report (or the next leader) writes it
+          driver.acknowledge(r);
+          if (Task.isTerminal(r.state())) {
+            boolean wasKilled = inFlight.killing.remove(r.taskId()) != null;
+            if (Reconciler.failureCounts(r, wasKilled)) {
+              log.view().app(appId).ifPresent(app -> inFlight.backoffOf(appId).failed(app, now));
+            }
+          }
+        });
   }
 
   private void agentLost(String agentId, String reason) {

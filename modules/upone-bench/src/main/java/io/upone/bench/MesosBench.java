@@ -93,7 +93,7 @@ public final class MesosBench {
         simUrl = SimMaster.start(simVertx, SimOptions.defaults().withAgents(agents).withPort("127.0.0.1", 0)
             .withTimings(15, offerMs, 0, 10_000, 1)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).url();
       }
-      RaftEventLog leader = BenchUtil.startGroup(dir.resolve("mesos"), nodes, logs);
+      RaftEventLog leader = startGroup(dir.resolve("mesos"), nodes, logs);
       AtomicReference<MesosDriver> driver = new AtomicReference<>();
       MesosConfig mc = MesosConfig.of(simUrl).withCodec(codec);
       BenchUtil.deployScheduler(vertx, leader, (vx, ctx) -> {
@@ -128,9 +128,14 @@ public final class MesosBench {
           steps, steadyP50, steadyP99, s.acceptsMeasured(), s.offersHandlingPercentileMs(50), s.offersHandlingPercentileMs(99));
 
       BenchUtil.result("tasks placed, logged and accepted on the simulated Mesos (tasks/s)", String.format("%.0f", acceptRate),
-          ">= 10000 (" + String.format("%.2f", acceptRate / baseline) + "x the in-memory driver's all-RUNNING rate)",
-          acceptRate >= 10_000);
-      BenchUtil.result("offer -> ACCEPT p99, burst of " + agents + " offers (ms)", String.format("%.1f", p99), "< 10", p99 < 10);
+          ">= 15000 (" + String.format("%.2f", acceptRate / baseline) + "x the in-memory driver's all-RUNNING rate)",
+          acceptRate >= 15_000);
+      BenchUtil.result("all RUNNING, committed and acknowledged (tasks/s)", String.format("%.0f", b[4]),
+          ">= 10000 (" + String.format("%.2f", b[4] / baseline) + "x the in-memory driver)", b[4] >= 10_000);
+      BenchUtil.result("offer -> first ACCEPT, burst of " + agents + " offers (ms, the slowest OFFERS event's)",
+          String.format("%.1f", b[5]), "< 50", b[5] < 50);
+      BenchUtil.result("offer -> ACCEPT p99, burst of " + agents + " offers, every offer (ms)", String.format("%.1f", p99),
+          "reference", null);
       BenchUtil.result("offer -> ACCEPT p99, steady scale-ups (ms)", String.format("%.1f", steadyP99), "< 10", steadyP99 < 10);
       return 0;
     } finally {
@@ -163,6 +168,9 @@ public final class MesosBench {
     master.await();
     double p50 = s.offerToAcceptPercentileMs(50);
     double p99 = s.offerToAcceptPercentileMs(99);
+    // the burst's OFFERS events (a 10,000-task app takes more than one): the first one's first ACCEPT
+    double first = s.firstAcceptPercentileMs(0);
+    double firstMax = s.firstAcceptPercentileMs(100);
     double acceptRate = instances / accepted;
     System.out.printf("  [%s] all %,d accepted in %.2f s = %,.0f tasks/s (placed, TaskLaunched committed, ACCEPT sent)%n",
         label, instances, accepted, acceptRate);
@@ -174,9 +182,11 @@ public final class MesosBench {
     System.out.printf("  [%s] offer -> ACCEPT: p50 %.1f ms, p99 %.1f ms over %,d accepting offers (OFFERS events of up to %,d);"
         + " handling the OFFERS event (placement) took %.1f ms%n",
         label, p50, p99, s.acceptsMeasured(), agents, s.offersHandlingPercentileMs(100));
+    System.out.printf("  [%s] offer -> first ACCEPT of an OFFERS event: min %.1f ms, max %.1f ms over %d events with launches%n",
+        label, first, firstMax, s.firstAcceptsMeasured());
     System.out.printf("  [%s] from the master's side (its /sim/state every 100 ms): %s%n", label, master.summary());
     if (cpuReport) System.out.println("  " + BenchUtil.Cpu.since(cpu, instances, "task"));
-    return new double[] {acceptRate, p99, master.knownS(), master.runningS()};
+    return new double[] {acceptRate, p99, master.knownS(), master.runningS(), instances / allRunning, firstMax};
   }
 
   /** The same app on the in-memory driver (SimulatedCluster): tasks/s until all RUNNING. */
@@ -184,7 +194,7 @@ public final class MesosBench {
     Vertx vertx = Vertx.vertx();
     List<RaftEventLog> logs = new ArrayList<>();
     try {
-      RaftEventLog leader = BenchUtil.startGroup(dir, nodes, logs);
+      RaftEventLog leader = startGroup(dir, nodes, logs);
       BenchUtil.deployScheduler(vertx, leader, (vx, ctx) -> new SimulatedCluster(vx, ctx, agents, 20, offerMs));
       submit(leader, "/bench/baseline/warm-up", instances);
       waitFor(() -> running(leader), instances, System.nanoTime(), 25);
@@ -197,11 +207,35 @@ public final class MesosBench {
     }
   }
 
+  /**
+   * The raft group, with an election timeout of 5 s rather than 1 s: on a shared, loaded machine a
+   * starved heartbeat would otherwise move the leadership away from the scheduler under test.
+   */
+  private static RaftEventLog startGroup(Path dir, int nodes, List<RaftEventLog> logs) throws Exception {
+    List<String> peers = BenchUtil.endpoints(nodes);
+    for (int i = 0; i < nodes; i++) {
+      logs.add(RaftEventLog.start(io.upone.eventlog.RaftConfig.single(dir.resolve("n" + i), peers.get(i)).withPeers(peers)
+          .withElectionTimeout(5000)));
+    }
+    return BenchUtil.awaitLeader(logs, 60_000);
+  }
+
   private static void submit(RaftEventLog leader, String id, int instances) throws Exception {
     AppSpec app = AppSpec.newBuilder().setId(id).setCmd("sleep 600").setCpus(0.01).setMem(16).setInstances(instances)
         .setVersion(1).build();
-    leader.append(Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(System.currentTimeMillis())
-        .setAppCreated(AppCreated.newBuilder().setSpec(app))).build()).get(30, TimeUnit.SECONDS);
+    Proposal p = Proposal.newBuilder().addEvents(Event.newBuilder().setTimestampMs(System.currentTimeMillis())
+        .setAppCreated(AppCreated.newBuilder().setSpec(app))).build();
+    // a member that just won its election may not have started leading its state machine yet
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      try {
+        leader.append(p).get(30, TimeUnit.SECONDS);
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!String.valueOf(e.getCause().getMessage()).startsWith("not_leader") || System.currentTimeMillis() > deadline) throw e;
+        Thread.sleep(50);
+      }
+    }
   }
 
   private static long running(RaftEventLog log) {

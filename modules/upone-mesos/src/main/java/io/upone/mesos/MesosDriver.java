@@ -50,7 +50,8 @@ public final class MesosDriver implements ClusterDriver {
   /** One per leadership term: created by start(), closed by stop(). */
   private SchedulerConnection connection;
   private final Map<String, Offer> offers = new HashMap<>();
-  private final Map<String, Long> offerReceivedNs = new HashMap<>();
+  /** When each held offer's OFFERS event arrived; the event's offers share one {@link OffersEvent}. */
+  private final Map<String, OffersEvent> offerReceivedNs = new HashMap<>();
   private final Map<String, ClusterDriver.Agent> agents = new LinkedHashMap<>();
   /** Tasks Mesos should know for us (launched, not terminal): reconciled explicitly after each subscribe. */
   private final Map<String, String> known = new HashMap<>();
@@ -126,7 +127,7 @@ public final class MesosDriver implements ClusterDriver {
   public void launch(String offerId, Collection<TaskLaunch> tasks) {
     onContext(() -> {
       Offer offer = offers.remove(offerId);
-      Long received = offerReceivedNs.remove(offerId);
+      OffersEvent received = offerReceivedNs.remove(offerId);
       if (offer == null || !isSubscribed()) {
         // rescinded or from an earlier subscription: Mesos would drop these tasks, so say so now
         for (TaskLaunch t : tasks) {
@@ -145,7 +146,12 @@ public final class MesosDriver implements ClusterDriver {
       }
       accept.addOperations(Protos.Offer.Operation.newBuilder().setType(Protos.Offer.Operation.Type.LAUNCH)
           .setLaunch(launch));
-      if (received != null) stats.offerToAccept(System.nanoTime() - received);
+      if (received != null) {
+        long ns = System.nanoTime() - received.receivedNs;
+        stats.offerToAccept(ns);
+        if (!received.accepted) stats.firstAccept(ns);
+        received.accepted = true;
+      }
       stats.launched += tasks.size();
       send(call(Call.Type.ACCEPT).setAccept(accept));
     });
@@ -420,11 +426,12 @@ public final class MesosDriver implements ClusterDriver {
 
   private void offers(List<Offer> batch) {
     long now = System.nanoTime();
+    OffersEvent received = new OffersEvent(now);
     List<io.upone.core.driver.Offer> out = new ArrayList<>(batch.size());
     for (Offer o : batch) {
       String id = o.getId().getValue();
       offers.put(id, o);
-      offerReceivedNs.put(id, now);
+      offerReceivedNs.put(id, received);
       io.upone.core.driver.Offer core = OfferResources.toOffer(o);
       agents.put(core.agentId(), new ClusterDriver.Agent(core.agentId(), core.hostname(), core.attributes()));
       out.add(core);
@@ -556,6 +563,16 @@ public final class MesosDriver implements ClusterDriver {
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
+  /** One OFFERS event: when it arrived, and whether one of its offers was accepted yet. */
+  private static final class OffersEvent {
+    final long receivedNs;
+    boolean accepted;
+
+    OffersEvent(long receivedNs) {
+      this.receivedNs = receivedNs;
+    }
+  }
+
   /** What the driver did; read on any thread (plain counters, approximate while running). */
   public static final class Stats {
     public volatile long subscriptions;
@@ -571,9 +588,14 @@ public final class MesosDriver implements ClusterDriver {
     public volatile long supplanted;
     private final Ring accepts = new Ring();
     private final Ring handling = new Ring();
+    private final Ring firstAccepts = new Ring();
 
     synchronized void offerToAccept(long ns) {
       accepts.add(ns);
+    }
+
+    synchronized void firstAccept(long ns) {
+      firstAccepts.add(ns);
     }
 
     synchronized void offersHandled(long ns) {
@@ -585,6 +607,18 @@ public final class MesosDriver implements ClusterDriver {
       return accepts.percentileMs(p);
     }
 
+    /**
+     * OFFERS event received → the first ACCEPT of one of its offers sent, per OFFERS event that had
+     * any accepted (a burst of 1,000 offers counts once), in ms.
+     */
+    public synchronized double firstAcceptPercentileMs(double p) {
+      return firstAccepts.percentileMs(p);
+    }
+
+    public synchronized int firstAcceptsMeasured() {
+      return firstAccepts.size();
+    }
+
     /** OFFERS event received → the scheduler done with it (placement; launches proposed, declines queued), in ms. */
     public synchronized double offersHandlingPercentileMs(double p) {
       return handling.percentileMs(p);
@@ -593,6 +627,7 @@ public final class MesosDriver implements ClusterDriver {
     public synchronized void resetLatency() {
       accepts.clear();
       handling.clear();
+      firstAccepts.clear();
     }
 
     public synchronized int acceptsMeasured() {

@@ -101,9 +101,11 @@ class MesosDriverSimTest {
       public void agentLost(String agentId, String reason) { }
     });
     Poll.until("RUNNING", T, () -> reports.stream().anyMatch(r -> r.state() == io.upone.core.proto.TaskState.TASK_RUNNING));
-    assertEquals(List.of(io.upone.core.proto.TaskState.TASK_STARTING, io.upone.core.proto.TaskState.TASK_RUNNING),
-        reports.stream().map(TaskReport::state).toList());
-    Poll.until("both updates acknowledged", T, () -> sim.calls(Call.Type.ACKNOWLEDGE) == 2);
+    // in order; an update resent because its acknowledgement was late (a loaded machine) repeats its state
+    List<io.upone.core.proto.TaskState> states = new java.util.ArrayList<>();
+    for (TaskReport r : reports) if (states.isEmpty() || states.get(states.size() - 1) != r.state()) states.add(r.state());
+    assertEquals(List.of(io.upone.core.proto.TaskState.TASK_STARTING, io.upone.core.proto.TaskState.TASK_RUNNING), states);
+    Poll.until("both updates acknowledged", T, () -> sim.calls(Call.Type.ACKNOWLEDGE) >= 2);
     assertEquals(java.util.Map.of("TASK_RUNNING", 1), join(sim.taskCounts(driver.frameworkId())));
     driver.kill(reports.peek().agentId(), "t-" + codec, 2);
     Poll.until("KILLED", T, () -> reports.stream().anyMatch(r -> r.state() == io.upone.core.proto.TaskState.TASK_KILLED));

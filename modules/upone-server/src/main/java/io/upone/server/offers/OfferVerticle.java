@@ -1,6 +1,7 @@
 package io.upone.server.offers;
 
 import io.upone.core.Problem;
+import io.upone.core.driver.ClusterDriver;
 import io.upone.core.driver.Offer;
 import io.upone.core.driver.TaskLaunch;
 import io.upone.core.proto.AppSpec;
@@ -45,6 +46,8 @@ public final class OfferVerticle extends AbstractVerticle {
   static final String CODEC = "upone.offers";
   /** An idle decline keeps an agent away this long; new demand revives offers at once anyway. */
   private static final double IDLE_REFUSE_SECONDS = 30;
+  /** Offers of a burst placed in its first event-loop turn; each later turn places twice as many ({@link #placeInTurns}). */
+  static final int OFFERS_PER_TURN = 25;
 
   private final EventLog log;
   private final SchedulerConfig config;
@@ -60,6 +63,8 @@ public final class OfferVerticle extends AbstractVerticle {
   private boolean revived;
   /** An offer was declined for lack of demand (with a long filter): new demand must revive. */
   private boolean declinedIdle;
+  /** Changes when leadership is lost: chunks of an earlier term are not placed. */
+  private long term;
 
   public OfferVerticle(EventLog log, SchedulerConfig config, Clock clock) {
     this.log = log;
@@ -94,6 +99,7 @@ public final class OfferVerticle extends AbstractVerticle {
   }
 
   private void follow() {
+    term++;
     wanted = Wanted.NOTHING;
     launching.clear();
     cycle.clear();
@@ -150,38 +156,82 @@ public final class OfferVerticle extends AbstractVerticle {
       declinedIdle = true;
       return;
     }
+    int wantedTasks = 0;
+    for (Demand d : demands) wantedTasks += d.count();
+    // a burst that (nearly) every offer will take part in is placed a chunk of offers at a time, each
+    // chunk's launches proposed at once: the first ACCEPT waits for one small commit, not the whole
+    // burst's; a small demand is placed over every offer at once, so it gets the best of them
+    int chunk = wantedTasks >= batch.offers().size() ? OFFERS_PER_TURN : batch.offers().size();
+    placeInTurns(batch.offers(), inputs.agents(batch.agents()), 0, chunk, term);
+  }
+
+  /**
+   * Places offers {@code from} to {@code from + chunk} against what is still wanted (launches of
+   * the earlier chunks count as in flight), proposes their launches, then yields the event loop
+   * before the next chunk, so that the commit (and ACCEPTs) of the first one is not held behind
+   * the rest. Spread is over every agent the driver knows, so chunks do not pile tasks up.
+   */
+  private void placeInTurns(List<Offer> offers, Map<String, ClusterDriver.Agent> agents, int from, int chunk,
+                            long termAtStart) {
+    if (termAtStart != term) return; // leadership was lost meanwhile: the driver dropped these offers
+    int to = Math.min(offers.size(), from + chunk);
+    List<Offer> these = offers.subList(from, to);
+    List<Demand> demands = demands();
+    if (demands.isEmpty()) { // the earlier chunks took it all
+      for (Offer offer : offers.subList(from, offers.size())) driver.decline(offer.offerId(), config.refuseSeconds());
+      return;
+    }
     long now = clock.millis();
     Map<String, AppSpec> apps = new HashMap<>();
     for (Demand d : demands) apps.put(d.app().getId(), d.app());
     Map<String, Deque<JobRuns.PendingRun>> runs = pendingRuns();
-    PlacementResult placed = cycle.place(log.view(), demands, inputs.offers(batch.offers()), inputs.agents(batch.agents()), now);
+    PlacementResult placed = cycle.place(log.view(), demands, inputs.offers(these), agents, now);
     Map<String, List<Assignment>> byOffer = new LinkedHashMap<>();
     for (Assignment a : placed.assignments()) byOffer.computeIfAbsent(a.offerId(), k -> new ArrayList<>()).add(a);
-    for (Offer offer : batch.offers()) {
+    for (Offer offer : these) {
       List<Assignment> here = byOffer.get(offer.offerId());
       if (here == null) driver.decline(offer.offerId(), config.refuseSeconds());
-      else launch(offer, here, apps, runs, now);
+      else launch(reserve(offer, here, apps, runs), now);
     }
+    // each chunk twice the last: the first ACCEPTs leave early, the rest of the burst in few turns
+    if (to < offers.size()) context.runOnContext(v -> placeInTurns(offers, agents, to, chunk * 2, termAtStart));
   }
 
-  private void launch(Offer offer, List<Assignment> placed, Map<String, AppSpec> apps,
-                      Map<String, Deque<JobRuns.PendingRun>> runs, long now) {
-    Proposal.Builder p = Proposal.newBuilder();
-    List<TaskLaunch> launches = new ArrayList<>();
+  /** Gives the offer's tasks their ids and counts them in flight at once: the next placement sees them. */
+  private PlannedLaunch reserve(Offer offer, List<Assignment> placed, Map<String, AppSpec> apps,
+                                Map<String, Deque<JobRuns.PendingRun>> runs) {
+    List<PlannedLaunch.Task> tasks = new ArrayList<>(placed.size());
     for (Assignment pl : placed) {
       AppSpec app = apps.get(pl.appId());
       Deque<JobRuns.PendingRun> jobRuns = runs.get(app.getId());
       JobRuns.PendingRun run = jobRuns == null ? null : jobRuns.pollFirst();
       if (jobRuns != null && run == null) continue;
       String taskId = TaskIds.next(app.getId());
-      TaskLaunched.Builder launched = TaskLaunched.newBuilder()
-          .setTaskId(taskId).setAppId(app.getId()).setAppVersion(app.getVersion()).setAgentId(offer.agentId())
-          .setHostname(offer.hostname()).addAllHostPorts(pl.hostPorts());
-      if (run != null) launched.setRunId(run.runId());
       launching.add(taskId, app.getId(), run == null ? "" : run.runId());
       cycle.launching(taskId, new Placed(taskId, app.getId(), offer.agentId(), app.getLabelsMap()));
+      tasks.add(new PlannedLaunch.Task(taskId, app, pl, run));
+    }
+    return new PlannedLaunch(offer, tasks);
+  }
+
+  private void launch(PlannedLaunch planned, long now) {
+    Offer offer = planned.offer();
+    if (planned.tasks().isEmpty()) { // its job runs went to other offers
+      driver.decline(offer.offerId(), config.refuseSeconds());
+      return;
+    }
+    Proposal.Builder p = Proposal.newBuilder();
+    List<TaskLaunch> launches = new ArrayList<>(planned.tasks().size());
+    for (PlannedLaunch.Task t : planned.tasks()) {
+      AppSpec app = t.app();
+      Assignment pl = t.assignment();
+      JobRuns.PendingRun run = t.run();
+      TaskLaunched.Builder launched = TaskLaunched.newBuilder()
+          .setTaskId(t.taskId()).setAppId(app.getId()).setAppVersion(app.getVersion()).setAgentId(offer.agentId())
+          .setHostname(offer.hostname()).addAllHostPorts(pl.hostPorts());
+      if (run != null) launched.setRunId(run.runId());
       p.addEvents(Event.newBuilder().setTimestampMs(now).setTaskLaunched(launched));
-      launches.add(TaskLaunch.of(taskId, app, offer.agentId(), run != null ? JobRuns.env(run) : inputs.env(app),
+      launches.add(TaskLaunch.of(t.taskId(), app, offer.agentId(), run != null ? JobRuns.env(run) : inputs.env(app),
           pl.hostPorts()));
     }
     // written to the log first: a new leader knows every task that may exist

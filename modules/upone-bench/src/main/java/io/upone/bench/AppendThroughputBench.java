@@ -166,7 +166,7 @@ public final class AppendThroughputBench {
     try {
       for (int i = 0; i < nodes; i++) {
         RaftConfig c = RaftConfig.single(dir.resolve("n" + i), peers.get(i)).withPeers(peers).withBatch(maxBatch)
-            .withSnapshotEvery(0);
+            .withSnapshotEvery(0).withElectionTimeout(5000); // as the raw baseline: no leader change mid-run
         logs.add(RaftEventLog.start(c));
       }
       RaftEventLog leader = BenchUtil.awaitLeader(logs, 30_000);

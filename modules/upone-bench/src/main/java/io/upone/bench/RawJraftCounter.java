@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 /**
  * The baseline: plain SOFAJRaft with a trivial counter state machine (onApply adds 1 and
  * completes the closure), its NodeOptions set up the way {@code RaftEventLog} sets up its own:
- * RaftGroupService on loopback, electionTimeout 1000 ms, shared timers, no snapshot timer, fsync
+ * RaftGroupService on loopback, electionTimeout 5000 ms (as upone in the bench), shared timers, no snapshot timer, fsync
  * of log and meta on, default RaftOptions otherwise.
  */
 final class RawJraftCounter implements AutoCloseable {
@@ -47,7 +47,7 @@ final class RawJraftCounter implements AutoCloseable {
     for (int i = 0; i < peers.size(); i++) {
       Path d = Files.createDirectories(dir.resolve("raw" + i));
       NodeOptions o = new NodeOptions();
-      o.setElectionTimeoutMs(1000);
+      o.setElectionTimeoutMs(5000); // a GC pause on a busy 2-core machine must not move the leader mid-run
       o.setFsm(new Counter());
       o.setLogUri(d.resolve("log").toString());
       o.setRaftMetaUri(d.resolve("meta").toString());

@@ -51,7 +51,7 @@ public final class MesosDriver implements ClusterDriver {
   private SchedulerConnection connection;
   private final Map<String, Offer> offers = new HashMap<>();
   /** When each held offer's OFFERS event arrived; the event's offers share one {@link OffersEvent}. */
-  private final Map<String, OffersEvent> offerReceivedNs = new HashMap<>();
+  private final Map<String, OffersEvent> offerEvents = new HashMap<>();
   private final Map<String, ClusterDriver.Agent> agents = new LinkedHashMap<>();
   /** Tasks Mesos should know for us (launched, not terminal): reconciled explicitly after each subscribe. */
   private final Map<String, String> known = new HashMap<>();
@@ -116,7 +116,7 @@ public final class MesosDriver implements ClusterDriver {
       if (connection != null) connection.close();
       connection = null;
       offers.clear();
-      offerReceivedNs.clear();
+      offerEvents.clear();
       unacked.clear();
       known.clear();
       declines.clear();
@@ -127,7 +127,7 @@ public final class MesosDriver implements ClusterDriver {
   public void launch(String offerId, Collection<TaskLaunch> tasks) {
     onContext(() -> {
       Offer offer = offers.remove(offerId);
-      OffersEvent received = offerReceivedNs.remove(offerId);
+      OffersEvent received = offerEvents.remove(offerId);
       if (offer == null || !isSubscribed()) {
         // rescinded or from an earlier subscription: Mesos would drop these tasks, so say so now
         for (TaskLaunch t : tasks) {
@@ -161,7 +161,7 @@ public final class MesosDriver implements ClusterDriver {
   public void decline(String offerId, double refuseSeconds) {
     onContext(() -> {
       Offer offer = offers.remove(offerId);
-      offerReceivedNs.remove(offerId);
+      offerEvents.remove(offerId);
       if (offer == null) return;
       stats.declined++;
       declines.computeIfAbsent(refuseSeconds, k -> new ArrayList<>()).add(offer.getId());
@@ -388,7 +388,7 @@ public final class MesosDriver implements ClusterDriver {
       store.subscribed(id, master);
       stats.subscriptions++;
       offers.clear();
-      offerReceivedNs.clear();
+      offerEvents.clear();
       unacked.clear(); // the master resends what was not acknowledged
       if (!known.isEmpty()) send(reconcileCall(new ArrayList<>(known.entrySet())));
       if (suppressed) send(call(Call.Type.SUPPRESS).setSuppress(Call.Suppress.newBuilder()));
@@ -402,7 +402,7 @@ public final class MesosDriver implements ClusterDriver {
         case INVERSE_OFFERS -> inverseOffers(e.getInverseOffers());
         case RESCIND -> {
           String id = e.getRescind().getOfferId().getValue();
-          offerReceivedNs.remove(id);
+          offerEvents.remove(id);
           if (offers.remove(id) != null && listener != null) listener.rescinded(id);
         }
         case RESCIND_INVERSE_OFFER -> { }
@@ -420,7 +420,7 @@ public final class MesosDriver implements ClusterDriver {
     public void disconnected(String why) {
       LOG.warn("Mesos subscription lost ({}): reconnecting", why);
       offers.clear();
-      offerReceivedNs.clear();
+      offerEvents.clear();
     }
   }
 
@@ -431,7 +431,7 @@ public final class MesosDriver implements ClusterDriver {
     for (Offer o : batch) {
       String id = o.getId().getValue();
       offers.put(id, o);
-      offerReceivedNs.put(id, received);
+      offerEvents.put(id, received);
       io.upone.core.driver.Offer core = OfferResources.toOffer(o);
       agents.put(core.agentId(), new ClusterDriver.Agent(core.agentId(), core.hostname(), core.attributes()));
       out.add(core);

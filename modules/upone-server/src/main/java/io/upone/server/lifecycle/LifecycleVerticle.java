@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +128,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
     if (!queued.pending()) return;
     Reconciler.Scope s = queued.scope();
     boolean u = queued.urgent();
-    java.util.Set<String> apps = queued.apps();
+    Set<String> apps = queued.apps();
     queued.clear();
     if (leadership.leading()) pass(s, u, apps);
   }
@@ -137,7 +138,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
   }
 
   /** A pass over {@code apps} (null: every app). */
-  private void pass(Reconciler.Scope scope, boolean urgent, java.util.Set<String> apps) {
+  private void pass(Reconciler.Scope scope, boolean urgent, Set<String> apps) {
     long started = System.nanoTime();
     try {
       decideAndAct(scope, urgent, apps);
@@ -147,7 +148,7 @@ public final class LifecycleVerticle extends AbstractVerticle {
     }
   }
 
-  private void decideAndAct(Reconciler.Scope scope, boolean urgent, java.util.Set<String> apps) {
+  private void decideAndAct(Reconciler.Scope scope, boolean urgent, Set<String> apps) {
     long now = clock.millis();
     State view = log.view();
     Decisions d = reconciler.reconcile(view, inFlight, now, scope, apps);

@@ -1,15 +1,14 @@
 package io.upone.server;
 
+import static io.upone.server.SimMasters.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.upone.core.proto.TaskState;
 import io.upone.core.state.Task;
-import io.upone.mesos.MesosConfig;
 import io.upone.mesos.sim.SimMaster;
 import io.upone.mesos.sim.SimOptions;
 import io.upone.server.config.ServerConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,18 +43,14 @@ class MesosBurstTest {
     vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
-  private static <T> T join(Future<T> f) {
-    return f.toCompletionStage().toCompletableFuture().join();
-  }
-
   private String frameworkId() {
-    return join(sim.frameworkIds()).stream().filter(id -> join(sim.isConnected(id))).findFirst().orElse("");
+    return SimMasters.connectedFrameworkId(sim);
   }
 
   @Test
   void aBurstOverManyOffersSpreadsEvenlyAndLaunchesEachTaskOnce() throws Exception {
     ServerConfig cfg = ServerConfig.single(dir.resolve("node"), TestNode.freePort(), TestNode.freePort())
-        .withMesos(MesosConfig.of(sim.url()).withBackoff(50, 500).withFailoverTimeout(3600).withName("upone-burst"));
+        .withMesos(SimMasters.mesos(sim).withName("upone-burst"));
     int instances = AGENTS * 4;
     try (TestNode node = new TestNode(cfg).startReady()) {
       assertEquals(201, node.post("/v1/apps", "{\"id\": \"/burst\", \"cmd\": \"sleep 1000\", \"instances\": " + instances

@@ -1,16 +1,15 @@
 package io.upone.server;
 
+import static io.upone.server.SimMasters.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.upone.core.proto.TaskState;
 import io.upone.core.state.Task;
-import io.upone.mesos.MesosConfig;
 import io.upone.mesos.sim.SimMaster;
 import io.upone.mesos.sim.SimOptions;
 import io.upone.server.config.ServerConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -47,13 +46,9 @@ class MesosEndToEndTest {
     vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
-  private static <T> T join(Future<T> f) {
-    return f.toCompletionStage().toCompletableFuture().join();
-  }
-
   private ServerConfig config() {
     return ServerConfig.single(dir.resolve("node"), TestNode.freePort(), TestNode.freePort())
-        .withMesos(MesosConfig.of(sim.url()).withBackoff(50, 500).withFailoverTimeout(3600).withName("upone-e2e"));
+        .withMesos(SimMasters.mesos(sim).withName("upone-e2e"));
   }
 
   private static Map<String, Task> running(TestNode node, String appId) {
@@ -62,7 +57,7 @@ class MesosEndToEndTest {
   }
 
   private String frameworkId() {
-    return join(sim.frameworkIds()).stream().filter(id -> join(sim.isConnected(id))).findFirst().orElse("");
+    return SimMasters.connectedFrameworkId(sim);
   }
 
   /** upone's live tasks of the app are exactly the framework's live tasks in the master. */

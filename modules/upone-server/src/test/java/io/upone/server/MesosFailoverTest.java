@@ -1,5 +1,6 @@
 package io.upone.server;
 
+import static io.upone.server.SimMasters.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.upone.core.proto.TaskState;
@@ -8,7 +9,6 @@ import io.upone.mesos.MesosConfig;
 import io.upone.mesos.sim.SimMaster;
 import io.upone.mesos.sim.SimOptions;
 import io.upone.server.config.ServerConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,15 +38,11 @@ class MesosFailoverTest {
     if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().join();
   }
 
-  private static <T> T join(Future<T> f) {
-    return f.toCompletionStage().toCompletableFuture().join();
-  }
-
   @Test
   void everyLeaderResubscribesAsTheSameFrameworkAndNothingIsDuplicated() throws Exception {
     vertx = Vertx.vertx();
     SimMaster sim = join(SimMaster.start(vertx, SimOptions.forTests(6)));
-    MesosConfig mesos = MesosConfig.of(sim.url()).withBackoff(50, 500).withFailoverTimeout(3600);
+    MesosConfig mesos = SimMasters.mesos(sim);
     for (ServerConfig c : TestNode.group(dir)) nodes.add(new TestNode(c.withMesos(mesos)));
     for (TestNode n : nodes) n.start();
     TestNode first = TestNode.leaderOf(nodes);
